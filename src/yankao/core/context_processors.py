@@ -1,0 +1,52 @@
+"""Navigation: only the areas that exist and that the user may open (no dead links)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from yankao.agencies.roles import RoleCode
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: Promise
+    url_name: str
+    roles: tuple[str, ...] = ()
+    staff_only: bool = False
+
+
+NAV: tuple[NavItem, ...] = (
+    NavItem(_("Home"), "home"),
+    NavItem(_("Agencies"), "agencies:list"),
+    NavItem(
+        _("People"),
+        "agencies:people",
+        roles=(RoleCode.RDEC_ADMIN, RoleCode.AGENCY_SUPERVISOR),
+    ),
+    NavItem(_("Calendar"), "workdays:calendar"),
+    NavItem(_("Audit log"), "audit:list", roles=(RoleCode.RDEC_ADMIN,)),
+    NavItem(_("API"), "api-docs"),
+    NavItem(_("Administration"), "admin:index", staff_only=True),
+)
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    for item in NAV:
+        if item.staff_only and not user.is_staff:
+            continue
+        if item.roles and not user.has_role(*item.roles):
+            continue
+        url = reverse(item.url_name)
+        active = request.path == url if url == "/" else request.path.startswith(url)
+        items.append({"label": item.label, "url": url, "active": active})
+    return {"nav_items": items}

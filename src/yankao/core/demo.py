@@ -1,0 +1,41 @@
+"""Demo data: each area contributes a step; `yankao demo` runs them in order.
+
+Steps are deterministic (seeded) so screenshots, tests and benchmarks see the same data.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from django.utils.module_loading import import_string
+
+
+class Progress(Protocol):
+    def __call__(self, iterable, *, total: int | None = None, desc: str = ""): ...  # type: ignore[no-untyped-def]
+
+
+@dataclass
+class DemoContext:
+    scale: int
+    rng: random.Random
+    progress: Progress
+    logins: list[tuple[str, str, str]] = field(default_factory=list)  # username, role, agency
+    summary: list[str] = field(default_factory=list)
+
+
+# Later areas append their own step here (cases, plans, works ...), after the ones they need.
+DEMO_STEPS: list[str] = [
+    "yankao.agencies.demo.populate",
+    "yankao.workdays.demo.populate",
+]
+
+
+def run_demo(scale: int, seed: int, progress: Progress) -> DemoContext:
+    context = DemoContext(scale=scale, rng=random.Random(seed), progress=progress)
+    for path in DEMO_STEPS:
+        step: Callable[[DemoContext], None] = import_string(path)
+        step(context)
+    return context

@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+admin.site.site_header = _("Yankao administration")
+admin.site.site_title = _("Yankao administration")
+admin.site.index_title = _("Site administration")
+
+api_patterns = [
+    path("", include("yankao.agencies.api")),
+    path("", include("yankao.workdays.api")),
+    path("", include("yankao.audit.api")),
+    path("", include("yankao.attachments.api")),
+]
+
+urlpatterns = [
+    path("", include("yankao.core.urls")),
+    path("agencies/", include("yankao.agencies.urls")),
+    path("calendar/", include("yankao.workdays.urls")),
+    path("audit/", include("yankao.audit.urls")),
+    path("attachments/", include("yankao.attachments.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_patterns)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
