@@ -20,7 +20,9 @@ def main() -> None:
 
     started = time.perf_counter()
     call_command("demo", "--scale", str(args.scale), "--quiet-progress", verbosity=0)
-    print(f"demo --scale {args.scale}: {User.objects.count():,} people in {time.perf_counter() - started:.1f} s")
+    print(
+        f"demo --scale {args.scale}: {User.objects.count():,} people in {time.perf_counter() - started:.1f} s"
+    )
     for username in ("pwb.officer", "pwb.chief", "admin"):
         user = User.objects.get(username=username)
         runs = 50
@@ -31,7 +33,9 @@ def main() -> None:
             list(queryset[:50])
             total = queryset.count()
         elapsed = (time.perf_counter() - started) / runs * 1000
-        print(f"scoped people list for {username:<12} ({total:>6,} visible): {elapsed:6.1f} ms per page")
+        print(
+            f"scoped people list for {username:<12} ({total:>6,} visible): {elapsed:6.1f} ms per page"
+        )
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from yankao.agencies.factories import AgencyFactory, UserFactory
 from yankao.agencies.models import Agency, AgencyKind, User
 from yankao.agencies.roles import RoleCode
 
-PASSWORD = "Correct-horse-9"
+PASSWORD = "Correct-horse-9"  # noqa: S105 - test accounts only
 
 
 @pytest.fixture(autouse=True)
@@ -24,8 +24,12 @@ def _fast_password_hashing(settings: Any) -> None:
 def agencies(db: Any) -> dict[str, Agency]:
     """City → RDEC, Public Works (→ Road Maintenance), Environmental Protection, a district."""
     city = AgencyFactory(code="397000000A", name_zh="高雄市政府", kind=AgencyKind.CITY)
-    rdec = AgencyFactory(code="397220000A", name_zh="高雄市政府研究發展考核委員會", short_name="研考會", parent=city)
-    pwb = AgencyFactory(code="397110000G", name_zh="高雄市政府工務局", short_name="工務局", parent=city)
+    rdec = AgencyFactory(
+        code="397220000A", name_zh="高雄市政府研究發展考核委員會", short_name="研考會", parent=city
+    )
+    pwb = AgencyFactory(
+        code="397110000G", name_zh="高雄市政府工務局", short_name="工務局", parent=city
+    )
     road = AgencyFactory(
         code="YK397110A01",
         code_official=False,
@@ -34,7 +38,9 @@ def agencies(db: Any) -> dict[str, Agency]:
         kind=AgencyKind.SECOND_LEVEL,
         parent=pwb,
     )
-    epb = AgencyFactory(code="397150000I", name_zh="高雄市政府環境保護局", short_name="環保局", parent=city)
+    epb = AgencyFactory(
+        code="397150000I", name_zh="高雄市政府環境保護局", short_name="環保局", parent=city
+    )
     fengshan = AgencyFactory(
         code="397620000A",
         name_zh="高雄市鳳山區公所",

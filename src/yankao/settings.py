@@ -66,7 +66,7 @@ PRODUCTION = YANKAO_ENV == "production"
 
 DEBUG = env_bool("YANKAO_DEBUG", not PRODUCTION)
 
-_DEV_SECRET_KEY = "django-insecure-yankao-development-key-never-use-in-production"
+_DEV_SECRET_KEY = "django-insecure-yankao-development-key-never-use-in-production"  # noqa: S105 - refused in production
 SECRET_KEY = env_str("SECRET_KEY", "" if PRODUCTION else _DEV_SECRET_KEY)
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when YANKAO_ENV=production")

@@ -31,7 +31,8 @@ class AgencyAdmin(admin.ModelAdmin):
             count += 1
         self.message_user(
             request,
-            ngettext("%(n)d agency deactivated.", "%(n)d agencies deactivated.", count) % {"n": count},
+            ngettext("%(n)d agency deactivated.", "%(n)d agencies deactivated.", count)
+            % {"n": count},
             messages.SUCCESS,
         )
 

@@ -88,9 +88,21 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
         return queryset
 
 
+@extend_schema(parameters=[OpenApiParameter("agency", str, description="Agency code")])
 class PersonViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = PersonSerializer
     queryset = User.objects.select_related("agency").prefetch_related("roles").order_by("id")
+
+    def get_queryset(self) -> QuerySet[User]:
+        queryset = super().get_queryset()
+        code = self.request.query_params.get("agency")
+        if code:
+            if not Agency.objects.filter(code=code).exists():
+                raise serializers.ValidationError(
+                    {"agency": [_("Unknown agency code: %(code)s") % {"code": code}]}
+                )
+            queryset = queryset.filter(agency__code=code)
+        return queryset
 
 
 class MeView(generics.GenericAPIView):

@@ -25,7 +25,9 @@ class LockedOut(PermissionDenied):
 
 
 class LockoutModelBackend(ModelBackend):
-    def authenticate(self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any) -> Any:
+    def authenticate(
+        self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> Any:
         if username and is_locked_out(username):
             if request is not None:
                 request.yankao_locked_out = True

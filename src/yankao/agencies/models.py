@@ -11,7 +11,9 @@ from .roles import BusinessLine, RoleCode
 # official code get a local code starting with "YK" (see the data file's header).
 agency_code_validator = RegexValidator(
     r"^(?:[0-9]{9}[A-Z]|YK[0-9A-Z]{4,12})$",
-    _("Agency code must be nine digits and a capital letter (e.g. 397110000G), or a local YK code."),
+    _(
+        "Agency code must be nine digits and a capital letter (e.g. 397110000G), or a local YK code."
+    ),
 )
 
 

@@ -45,9 +45,7 @@ def descendant_ids(agency_id: int) -> set[int]:
 def district_office_for(district: str) -> Agency | None:
     """The district office that serves a district name such as 鳳山區 (routing uses this)."""
     return (
-        Agency.objects.active()
-        .filter(kind=AgencyKind.DISTRICT_OFFICE, district=district)
-        .first()
+        Agency.objects.active().filter(kind=AgencyKind.DISTRICT_OFFICE, district=district).first()
     )
 
 
@@ -136,7 +134,9 @@ def set_roles(user: User, codes: Iterable[str]) -> None:
     wanted = set(codes)
     unknown = wanted - set(RoleCode.values)
     if unknown:
-        raise ValidationError({"roles": _("Unknown role: %(codes)s") % {"codes": ", ".join(sorted(unknown))}})
+        raise ValidationError(
+            {"roles": _("Unknown role: %(codes)s") % {"codes": ", ".join(sorted(unknown))}}
+        )
     roles = [Role.objects.get_or_create(code=code)[0] for code in sorted(wanted)]
     user.roles.set(roles)
     user.__dict__.pop("_role_codes", None)

@@ -84,7 +84,9 @@ class AgencyDetailView(LoginRequiredMixin, DetailView):
         agency = self.object
         context["children"] = agency.children.order_by("sort_order", "code")
         # People are records: only those the viewer may see are counted or listed.
-        people = scope_queryset(User.objects.filter(agency=agency, is_active=True), self.request.user)
+        people = scope_queryset(
+            User.objects.filter(agency=agency, is_active=True), self.request.user
+        )
         context["people"] = people.prefetch_related("roles")[:50]
         context["people_count"] = people.count()
         return context
@@ -99,12 +101,7 @@ class PeopleListView(RoleRequiredMixin, ScopedQuerysetMixin, ListView):
     required_roles = (RoleCode.RDEC_ADMIN, RoleCode.AGENCY_SUPERVISOR)
 
     def get_queryset(self) -> QuerySet[User]:
-        queryset = (
-            super()
-            .get_queryset()
-            .select_related("agency")
-            .prefetch_related("roles")
-        )
+        queryset = super().get_queryset().select_related("agency").prefetch_related("roles")
         params = self.request.GET
         if role := params.get("role"):
             queryset = queryset.filter(roles__code=role)

@@ -13,6 +13,8 @@ from .models import Attachment
 class AttachmentAdmin(admin.ModelAdmin):
     """Read-only: attachments are removed softly through their record, never deleted here."""
 
+    actions = None
+
     list_display = (
         "original_name",
         "kind",
@@ -63,6 +65,3 @@ class AttachmentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
-        return {}

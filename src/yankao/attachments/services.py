@@ -148,11 +148,13 @@ def extensions_for(mime_type: str) -> tuple[str, ...]:
     return (kind.extension,) if kind is not None else ()
 
 
-def accepted_extensions() -> list[str]:
-    """Every extension an accepted file may have, for the form's `accept` and for messages."""
+def accepted_extensions(*, main_only: bool = False) -> list[str]:
+    """Extensions an accepted file may have: all for the form's `accept`, the main one of
+    each type for messages (JPG rather than JPG, JPEG, JPE, JFIF)."""
     found: list[str] = []
     for mime in allowed_types():
-        found.extend(ext for ext in extensions_for(mime) if ext not in found)
+        extensions = extensions_for(mime)[:1] if main_only else extensions_for(mime)
+        found.extend(ext for ext in extensions if ext not in found)
     return found
 
 
@@ -504,7 +506,7 @@ def validate_upload(file: File) -> CheckedUpload:
     Raises ValidationError keyed by "file" with a message that names the field.
     """
     allowed = allowed_types()
-    accepted = ", ".join(ext.upper() for ext in accepted_extensions())
+    accepted = ", ".join(ext.upper() for ext in accepted_extensions(main_only=True))
     name = sanitize_name(getattr(file, "name", "")) or "attachment"
     extension = _extension_of(name)
 

@@ -72,7 +72,7 @@ def panel_context(
         "can_attach": writable,
         "form": form or AttachmentForm(),
         "accept": ",".join(f".{ext}" for ext in accepted_extensions()),
-        "accepted": ", ".join(ext.upper() for ext in accepted_extensions()),
+        "accepted": ", ".join(ext.upper() for ext in accepted_extensions(main_only=True)),
         "max_size": format_size(max_bytes()),
         "next_url": next_url or request.get_full_path(),
         "request": request,

@@ -14,6 +14,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_filter = ("action", "target_type")
     search_fields = ("actor_name", "target_repr", "target_id", "request_id")
     date_hierarchy = "at"
+    actions = None
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -23,6 +24,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
-        return {}

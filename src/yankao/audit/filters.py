@@ -29,7 +29,9 @@ def _day(params: Mapping[str, str], name: str, label: str) -> dt.date | None:
         raise FilterError(name, f"{label}: {exc}") from exc
 
 
-def filter_entries(queryset: QuerySet[AuditEntry], params: Mapping[str, str]) -> QuerySet[AuditEntry]:
+def filter_entries(
+    queryset: QuerySet[AuditEntry], params: Mapping[str, str]
+) -> QuerySet[AuditEntry]:
     """Apply actor, action, record type, record id, text and date-range filters."""
     if actor := (params.get("actor") or "").strip():
         queryset = queryset.filter(actor_name__iexact=actor)

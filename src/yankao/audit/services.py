@@ -36,7 +36,8 @@ class ActorContext:
 
 
 _context: contextvars.ContextVar[ActorContext] = contextvars.ContextVar(
-    "yankao_audit_actor", default=ActorContext()
+    "yankao_audit_actor",
+    default=ActorContext(),  # noqa: B039 - frozen, immutable
 )
 
 
@@ -110,7 +111,9 @@ def record(
     )
 
 
-def record_personal_data_view(target: models.Model, fields: Iterable[str], *, actor: Any = None) -> AuditEntry:
+def record_personal_data_view(
+    target: models.Model, fields: Iterable[str], *, actor: Any = None
+) -> AuditEntry:
     """Every reveal of a citizen's personal data leaves this entry (個資法)."""
     return record(
         AuditAction.VIEW_PERSONAL_DATA,
@@ -154,7 +157,10 @@ _tracked: dict[type[models.Model], tuple[str, ...]] = {}
 
 
 def _field_values(instance: models.Model, fields: tuple[str, ...]) -> dict[str, Any]:
-    return {name: _jsonable(getattr(instance, name if not _is_fk(instance, name) else f"{name}_id")) for name in fields}
+    return {
+        name: _jsonable(getattr(instance, name if not _is_fk(instance, name) else f"{name}_id"))
+        for name in fields
+    }
 
 
 def _is_fk(instance: models.Model, name: str) -> bool:
@@ -165,9 +171,7 @@ def track(model: type[models.Model], *, exclude: Iterable[str] = ()) -> None:
     """Write an entry with old and new values whenever a row of `model` is saved or deleted."""
     skipped = {"password", "last_login", *exclude}
     fields = tuple(
-        f.name
-        for f in model._meta.concrete_fields
-        if f.name not in skipped and not f.primary_key
+        f.name for f in model._meta.concrete_fields if f.name not in skipped and not f.primary_key
     )
     _tracked[model] = fields
     uid = f"audit-{model._meta.label_lower}"
@@ -181,15 +185,21 @@ def _before_save(sender: type[models.Model], instance: models.Model, **kwargs: A
         instance._audit_before = None  # type: ignore[attr-defined]
         return
     fields = _tracked[sender]
-    old = sender._base_manager.filter(pk=instance.pk).values(
-        *[f"{n}_id" if _is_fk(instance, n) else n for n in fields]
-    ).first()
+    old = (
+        sender._base_manager.filter(pk=instance.pk)
+        .values(*[f"{n}_id" if _is_fk(instance, n) else n for n in fields])
+        .first()
+    )
     instance._audit_before = (  # type: ignore[attr-defined]
-        {n: _jsonable(old[f"{n}_id" if _is_fk(instance, n) else n]) for n in fields} if old else None
+        {n: _jsonable(old[f"{n}_id" if _is_fk(instance, n) else n]) for n in fields}
+        if old
+        else None
     )
 
 
-def _after_save(sender: type[models.Model], instance: models.Model, created: bool, **kwargs: Any) -> None:
+def _after_save(
+    sender: type[models.Model], instance: models.Model, created: bool, **kwargs: Any
+) -> None:
     if kwargs.get("raw"):
         return
     fields = _tracked[sender]

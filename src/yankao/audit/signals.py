@@ -21,6 +21,13 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 
 @receiver(user_login_failed, dispatch_uid="audit-login-failed")
-def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+def _login_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
     username = str(credentials.get("username", ""))[:150]
-    record(AuditAction.LOGIN_FAILED, actor_name=username, target_type="auth.login", target_repr=username)
+    record(
+        AuditAction.LOGIN_FAILED,
+        actor_name=username,
+        target_type="auth.login",
+        target_repr=username,
+    )

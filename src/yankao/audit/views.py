@@ -61,7 +61,9 @@ class AuditListView(RoleRequiredMixin, ScopedQuerysetMixin, ListView):
         context["params"] = self.request.GET
         context["filter_error"] = self.filter_error
         context["target_types"] = (
-            AuditEntry.objects.order_by("target_type").values_list("target_type", flat=True).distinct()
+            AuditEntry.objects.order_by("target_type")
+            .values_list("target_type", flat=True)
+            .distinct()
         )
         query = self.request.GET.copy()
         query.pop("page", None)

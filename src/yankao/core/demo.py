@@ -34,7 +34,8 @@ DEMO_STEPS: list[str] = [
 
 
 def run_demo(scale: int, seed: int, progress: Progress) -> DemoContext:
-    context = DemoContext(scale=scale, rng=random.Random(seed), progress=progress)
+    rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not secrets
+    context = DemoContext(scale=scale, rng=rng, progress=progress)
     for path in DEMO_STEPS:
         step: Callable[[DemoContext], None] = import_string(path)
         step(context)

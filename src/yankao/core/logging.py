@@ -7,7 +7,9 @@ import datetime as dt
 import json
 import logging
 
-request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("yankao_request_id", default="")
+request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "yankao_request_id", default=""
+)
 
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "request_id"}
 
@@ -31,7 +33,9 @@ class JsonFormatter(logging.Formatter):
             payload["request_id"] = request_id
         for key, value in record.__dict__.items():
             if key not in _STANDARD and not key.startswith("_"):
-                payload[key] = value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
+                payload[key] = (
+                    value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
+                )
         if record.exc_info:
             payload["exception"] = self.formatException(record.exc_info)
         return json.dumps(payload, ensure_ascii=False)

@@ -27,7 +27,7 @@ def _check_database() -> dict[str, Any]:
         with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+    except Exception as exc:
         return {"ok": False, "error": exc.__class__.__name__}
     return {"ok": True, "vendor": connections[DEFAULT_DB_ALIAS].vendor}
 
@@ -36,15 +36,19 @@ def _check_migrations() -> dict[str, Any]:
     try:
         executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
         plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return {"ok": False, "error": exc.__class__.__name__}
     return {"ok": not plan, "unapplied": len(plan)}
 
 
 def _check_worker() -> dict[str, Any]:
     try:
-        newest = WorkerHeartbeat.objects.order_by("-last_seen").values_list("last_seen", flat=True).first()
-    except Exception as exc:  # noqa: BLE001
+        newest = (
+            WorkerHeartbeat.objects.order_by("-last_seen")
+            .values_list("last_seen", flat=True)
+            .first()
+        )
+    except Exception as exc:
         return {"ok": False, "error": exc.__class__.__name__}
     if newest is None:
         return {"ok": False, "last_seen": None, "error": "no worker has reported"}

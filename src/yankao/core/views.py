@@ -29,7 +29,9 @@ class LoginForm(AuthenticationForm):
             "The username or password is not correct. Note that both are case-sensitive."
         ),
         "inactive": _("This account is inactive."),
-        "locked_out": _("Too many failed logins. This account is locked for a while; try again later."),
+        "locked_out": _(
+            "Too many failed logins. This account is locked for a while; try again later."
+        ),
     }
 
     def clean(self) -> dict[str, Any]:
@@ -56,12 +58,16 @@ ROLE_PANELS: dict[str, WorkPanel] = {
     RoleCode.HOTLINE_OPERATOR: WorkPanel(
         _("Calls and cases you recorded today"),
         _("No cases recorded yet"),
-        _("Consultations, petitions and dispatch reports you record at the 1999 console appear here."),
+        _(
+            "Consultations, petitions and dispatch reports you record at the 1999 console appear here."
+        ),
     ),
     RoleCode.RDEC_CASE_OFFICER: WorkPanel(
         _("Cases waiting for the commission"),
         _("Nothing is waiting for you"),
-        _("Returned cases, extension requests and overdue petitions that need the commission appear here."),
+        _(
+            "Returned cases, extension requests and overdue petitions that need the commission appear here."
+        ),
     ),
     RoleCode.PLAN_CONTROLLER: WorkPanel(
         _("Controlled plans to review"),
@@ -76,17 +82,23 @@ ROLE_PANELS: dict[str, WorkPanel] = {
     RoleCode.AGENCY_CASE_OFFICER: WorkPanel(
         _("Your agency's inbox"),
         _("Your inbox is empty"),
-        _("Cases assigned to your agency, sorted by time left, and monthly reports due appear here."),
+        _(
+            "Cases assigned to your agency, sorted by time left, and monthly reports due appear here."
+        ),
     ),
     RoleCode.AGENCY_SUPERVISOR: WorkPanel(
         _("Waiting for your approval"),
         _("Nothing to approve"),
-        _("Replies to review and your agency's overdue items, including its second-level agencies, appear here."),
+        _(
+            "Replies to review and your agency's overdue items, including its second-level agencies, appear here."
+        ),
     ),
     RoleCode.VIEWER: WorkPanel(
         _("Summary reports"),
         _("No reports published yet"),
-        _("Monthly performance reports and dashboards for the mayor's office and the council appear here."),
+        _(
+            "Monthly performance reports and dashboards for the mayor's office and the council appear here."
+        ),
     ),
 }
 
@@ -102,11 +114,16 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context["roles"] = [RoleCode(c).label for c in codes]
         context["panels"] = [ROLE_PANELS[c] for c in codes if c in ROLE_PANELS]
         context["today"] = today
-        context["today_is_working_day"] = workdays.is_working_day(today)
-        context["next_working_day"] = workdays.next_working_day(today)
-        context["upcoming_days_off"] = [
-            d for d in workdays.holidays_between(today, today + dt.timedelta(days=60))
-        ][:6]
+        try:
+            context["today_is_working_day"] = workdays.is_working_day(today)
+            context["next_working_day"] = workdays.next_working_day(today)
+            window_end = min(today + dt.timedelta(days=60), workdays.calendar_bounds()[1])
+            context["upcoming_days_off"] = [
+                d for d in workdays.holidays_between(today, window_end) if d.is_day_off
+            ][:6]
+        except workdays.CalendarRangeError as exc:
+            # The shipped calendar must be extended each year; say so instead of failing.
+            context["calendar_error"] = str(exc)
         if is_commission_admin(user):
             context["admin"] = {
                 "agency_counts": agency_counts_by_kind(),

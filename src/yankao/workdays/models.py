@@ -11,7 +11,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # The 38 districts of Kaohsiung, in the order of their district offices' official codes
@@ -119,8 +118,7 @@ class DeclaredDay(models.Model):
         ]
 
     def __str__(self) -> str:
-        scope = self.district or gettext("whole city")
-        return f"{self.date.isoformat()} {self.get_kind_display()} ({scope})"
+        return f"{self.date.isoformat()} {self.get_kind_display()} ({self.scope_display})"
 
     @property
     def scope_display(self) -> str:

@@ -68,10 +68,20 @@ def test_load_reports_every_bad_row_and_saves_nothing(tmp_path):
 
 
 def test_reload_updates_changed_fields_and_keeps_unlisted(tmp_path):
-    path = write(tmp_path, "397000000A,1,高雄市政府,市政府,,city,,,,,,t\n397110000G,1,工務局,,,first_level,397000000A,,,,,t\n")
+    path = write(
+        tmp_path,
+        "397000000A,1,高雄市政府,市政府,,city,,,,,,t\n397110000G,1,工務局,,,first_level,397000000A,,,,,t\n",
+    )
     load_agencies(path)
-    extra = Agency.objects.create(code="397999999A", name_zh="手動新增", kind=AgencyKind.FIRST_LEVEL)
-    path.write_text("# v2\n" + HEADER + "397000000A,1,高雄市政府,市政府,,city,,,,,,t\n397110000G,1,高雄市政府工務局,,,first_level,397000000A,,07-1234567,,,t\n", encoding="utf-8")
+    extra = Agency.objects.create(
+        code="397999999A", name_zh="手動新增", kind=AgencyKind.FIRST_LEVEL
+    )
+    path.write_text(
+        "# v2\n"
+        + HEADER
+        + "397000000A,1,高雄市政府,市政府,,city,,,,,,t\n397110000G,1,高雄市政府工務局,,,first_level,397000000A,,07-1234567,,,t\n",
+        encoding="utf-8",
+    )
     result = load_agencies(path)
     assert result.updated == 1
     assert Agency.objects.get(code="397110000G").phone == "07-1234567"

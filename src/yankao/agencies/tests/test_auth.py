@@ -25,7 +25,9 @@ def test_login_logout_are_audited(people):
     assert response.status_code == 302 and response["Location"] == reverse("home")
     client.post(reverse("logout"))
     actions = list(
-        AuditEntry.objects.filter(actor_name="pwb.officer").order_by("id").values_list("action", flat=True)
+        AuditEntry.objects.filter(actor_name="pwb.officer")
+        .order_by("id")
+        .values_list("action", flat=True)
     )
     assert actions[-2:] == [AuditAction.LOGIN, AuditAction.LOGOUT]
 
@@ -35,7 +37,10 @@ def test_wrong_password_gets_a_clear_message_and_is_audited(people):
     response = login(client, "pwb.officer", "wrong")
     assert response.status_code == 200
     assert "帳號或密碼不正確" in response.content.decode()
-    assert AuditEntry.objects.filter(action=AuditAction.LOGIN_FAILED, actor_name="pwb.officer").count() == 1
+    assert (
+        AuditEntry.objects.filter(action=AuditAction.LOGIN_FAILED, actor_name="pwb.officer").count()
+        == 1
+    )
 
 
 def test_lockout_after_repeated_failures_then_release(people, settings):

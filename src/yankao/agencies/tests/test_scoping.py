@@ -42,7 +42,9 @@ def test_second_level_officer_does_not_see_parent(people):
 
 
 def test_commission_admin_sees_everyone(people):
-    assert usernames(scope_queryset(User.objects.all(), people["admin"])) == usernames(User.objects.all())
+    assert usernames(scope_queryset(User.objects.all(), people["admin"])) == usernames(
+        User.objects.all()
+    )
 
 
 def test_commission_roles_see_their_lines_citywide(people, agencies):
@@ -138,3 +140,15 @@ def test_me_endpoint_names_roles_and_lines(people):
     assert data["roles"] == ["hotline_operator"]
     assert "cases" in data["citywide_lines"]
     assert data["agency_code"] == "397220000A"
+
+
+def test_people_api_filters_by_agency_code_and_names_unknown_codes(people):
+    client = client_for(people["admin"])
+    data = client.get("/api/v1/people/", {"agency": "397150000I"}).json()
+    assert [p["username"] for p in data["results"]] == ["epb.officer"]
+    bad = client.get("/api/v1/people/", {"agency": "999999999Z"}, HTTP_ACCEPT_LANGUAGE="zh-hant")
+    assert bad.status_code == 400
+    assert "999999999Z" in bad.json()["agency"][0]
+    # Filtering never widens the scope.
+    client = client_for(people["pwb_officer"])
+    assert client.get("/api/v1/people/", {"agency": "397150000I"}).json()["results"] == []

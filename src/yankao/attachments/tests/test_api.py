@@ -181,3 +181,18 @@ def test_delete_is_a_soft_remove(road_photo, people, make_user, api_for):
 def test_anonymous_is_refused(road_photo):
     response = APIClient().get(LIST)
     assert response.status_code in (401, 403)
+
+
+def test_upload_by_viewer_is_forbidden(people, person_owner, make_user, api_for):
+    viewer = make_user("road.viewer", "viewer", "road")
+    response = api_for(viewer).post(
+        LIST,
+        {
+            "owner_type": "agencies.user",
+            "owner_id": people["road_officer"].pk,
+            "file": upload("a.png", PNG),
+        },
+        format="multipart",
+    )
+    assert response.status_code == 403
+    assert not Attachment.objects.exists()

@@ -5,10 +5,11 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
-from django.template import Context, Template
+from django.template import RequestContext, Template
 from django.test import RequestFactory
 from django.urls import reverse
 
+from yankao.agencies.models import User
 from yankao.attachments.models import Attachment
 from yankao.attachments.services import attach
 from yankao.audit.models import AuditAction, AuditEntry
@@ -172,7 +173,7 @@ def render_panel(user, owner) -> str:
     request = RequestFactory().get("/cases/1/")
     request.user = user
     template = Template('{% include "attachments/_list.html" with owner=record %}')
-    return template.render(Context({"request": request, "record": owner}))
+    return template.render(RequestContext(request, {"record": owner}))
 
 
 def test_included_panel_lists_files_and_offers_the_form(road_photo, people):
@@ -183,6 +184,8 @@ def test_included_panel_lists_files_and_offers_the_form(road_photo, people):
     assert f'name="owner_id" value="{people["road_officer"].pk}"' in html
     assert 'value="/cases/1/"' in html  # back to the including page without JavaScript
     assert reverse("attachments:remove", args=[road_photo.pk]) in html
+    assert html.count('name="csrfmiddlewaretoken"') == 2  # works without JavaScript too
+    assert "Accepted: JPG, PNG, GIF, WEBP, HEIC, PDF, DOCX, XLSX, ODT, ODS, TXT, CSV." in html
 
 
 def test_included_panel_is_empty_for_users_who_may_not_see_the_owner(road_photo, people):
@@ -195,3 +198,18 @@ def test_viewer_sees_the_list_without_form_or_remove_button(road_photo, people, 
     assert "路面坑洞.jpg" in html
     assert reverse("attachments:upload") not in html
     assert reverse("attachments:remove", args=[road_photo.pk]) not in html
+
+
+def test_admin_lists_read_only(road_photo, client_for, agencies):
+    root = User.objects.create_superuser("root", "root@example.org", "x-unused-9", agency=None)
+    client = client_for(root)
+    changelist = client.get(reverse("admin:attachments_attachment_changelist"))
+    assert changelist.status_code == 200
+    assert "路面坑洞.jpg" in changelist.content.decode()
+    change = client.get(reverse("admin:attachments_attachment_change", args=[road_photo.pk]))
+    assert change.status_code == 200
+    assert reverse("attachments:download", args=[road_photo.pk]) in change.content.decode()
+    assert 'name="file"' not in change.content.decode()
+    delete = client.post(reverse("admin:attachments_attachment_delete", args=[road_photo.pk]))
+    assert delete.status_code == 403
+    assert Attachment.objects.filter(pk=road_photo.pk).exists()

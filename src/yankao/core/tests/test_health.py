@@ -46,7 +46,10 @@ def test_periodic_jobs_are_enqueued_once_per_period():
     assert enqueue_due_jobs(now) == []
     job = PeriodicJob.objects.get(name="yankao.core.tasks.clear_expired_sessions")
     assert job.next_run_at == now + registered_periodic()[job.name].every
-    assert DBTaskResult.objects.filter(task_path="yankao.core.tasks.clear_expired_sessions").count() == 1
+    assert (
+        DBTaskResult.objects.filter(task_path="yankao.core.tasks.clear_expired_sessions").count()
+        == 1
+    )
     assert "yankao.core.tasks.clear_expired_sessions" in enqueue_due_jobs(job.next_run_at)
 
 

@@ -40,7 +40,16 @@ def test_backup_command_writes_file(tmp_path, capsys):
 def test_demo_creates_a_login_per_role(capsys, settings):
     call_command("demo", "--quiet-progress")
     out = capsys.readouterr().out
-    for username in ("admin", "rdec.case", "operator", "planner", "inspector", "pwb.officer", "pwb.chief", "viewer"):
+    for username in (
+        "admin",
+        "rdec.case",
+        "operator",
+        "planner",
+        "inspector",
+        "pwb.officer",
+        "pwb.chief",
+        "viewer",
+    ):
         assert username in out
         user = User.objects.get(username=username)
         assert user.check_password(settings.YANKAO_DEMO_PASSWORD)
@@ -58,7 +67,9 @@ def test_demo_scale_multiplies_people():
     call_command("demo", "--quiet-progress", "--scale", "1")
     one = User.objects.count()
     call_command("demo", "--quiet-progress", "--scale", "2")
-    agencies = Agency.objects.exclude(kind="city").exclude(code="397220000A").filter(active=True).count()
+    agencies = (
+        Agency.objects.exclude(kind="city").exclude(code="397220000A").filter(active=True).count()
+    )
     assert User.objects.count() == one + agencies
 
 

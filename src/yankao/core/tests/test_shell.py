@@ -14,7 +14,16 @@ from yankao.core.logging import JsonFormatter
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["admin", "rdec_case", "operator", "planner", "inspector", "pwb_officer", "pwb_chief", "viewer"]
+ROLES = [
+    "admin",
+    "rdec_case",
+    "operator",
+    "planner",
+    "inspector",
+    "pwb_officer",
+    "pwb_chief",
+    "viewer",
+]
 
 
 @pytest.mark.parametrize("who", ROLES)
@@ -64,7 +73,9 @@ def test_login_page_is_labelled_and_vendored(client):
 
 
 def test_json_logs_carry_fields():
-    record = logging.makeLogRecord({"name": "t", "msg": "hello %s", "args": ("世界",), "levelname": "INFO"})
+    record = logging.makeLogRecord(
+        {"name": "t", "msg": "hello %s", "args": ("世界",), "levelname": "INFO"}
+    )
     record.request_id = "abc"
     record.path = "/x"
     line = json.loads(JsonFormatter().format(record))
@@ -76,3 +87,16 @@ def test_json_logs_carry_fields():
 def test_request_id_header(client):
     response = client.get(reverse("login"), HTTP_X_REQUEST_ID="req-123")
     assert response["X-Request-ID"] == "req-123"
+
+
+def test_home_explains_a_missing_calendar_year_instead_of_failing(people, settings):
+    settings.YANKAO_CALENDAR_LAST_YEAR = 2025
+    from yankao.workdays.services import clear_cache
+
+    clear_cache()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(people["pwb_officer"])
+    response = client.get(reverse("home"))
+    clear_cache()
+    assert response.status_code == 200
+    assert response.context["calendar_error"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from typing import Any
 
 import pytest
@@ -12,6 +13,8 @@ from django.db import IntegrityError
 from django.utils import translation
 
 from yankao.audit.services import entries_for
+from yankao.core.demo import DemoContext
+from yankao.workdays.demo import populate
 from yankao.workdays.forms import CalculatorForm, RocDateField, RocDateInput
 from yankao.workdays.models import DeclaredDay, DeclaredDayKind
 from yankao.workdays.services import TAIPEI
@@ -42,7 +45,7 @@ def test_a_valid_closure_saves_and_is_audited(rdec_admin: Any) -> None:
     day.save()
     assert entries_for(day).count() == 2
     with translation.override("en"):
-        assert str(day) == "2024-07-24 Office closure (whole city)"
+        assert str(day) == "2024-07-24 Office closure (Whole city)"
 
 
 def test_dates_outside_the_calendar_are_refused_on_the_date_field() -> None:
@@ -97,6 +100,17 @@ def test_unknown_districts_and_missing_fields_are_named() -> None:
         DeclaredDay(date=D(2024, 7, 24), district="信義區", kind="strike", reason="")
     )
     assert set(errors) == {"district", "kind", "reason"}
+
+
+def test_demo_step_declares_valid_days_once() -> None:
+    context = DemoContext(scale=1, rng=random.Random(1), progress=lambda items, **kw: items)
+    populate(context)
+    populate(context)
+    days = list(DeclaredDay.objects.order_by("date"))
+    assert [d.date for d in days] == [D(2024, 7, 24), D(2024, 7, 25), D(2024, 7, 26)]
+    for day in days:
+        day.full_clean()
+    assert context.summary[-1].endswith("0 筆")
 
 
 # --- RocDateField and its widget ------------------------------------------------------------------

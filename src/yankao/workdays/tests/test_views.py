@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+
+from yankao.workdays.models import DeclaredDay
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +49,8 @@ def test_month_in_chinese_shows_roc_headings_holidays_and_make_up_day(
 def test_month_in_english_shows_iso_dates(officer_client: Client) -> None:
     html = officer_client.get(CALENDAR, {"year": 2024, "month": 2}, **EN).content.decode()
     assert "February 2024" in html
-    assert "2024-02-17" in html and "民國" not in html.split("<main", 1)[1].split("calc-", 1)[0]
+    calendar_part = html.split('id="calc-heading"', 1)[0]  # the calculator's help shows ROC forms
+    assert "2024-02-17" in calendar_part and "民國" not in calendar_part
     assert "Peace Memorial Day" in html
     assert "Make-up workday" in html
 
@@ -83,7 +87,7 @@ def test_first_and_last_months_have_no_link_outside_the_calendar(officer_client:
 
 
 def test_declare_link_only_for_commission_admins(
-    officer_client: Client, admin_client_rdec: Client
+    officer_client: Client, admin_client_rdec: Client, rdec_admin: Any, officer: Any
 ) -> None:
     admin_url = reverse("admin:workdays_declaredday_changelist")
     assert admin_url not in officer_client.get(CALENDAR).content.decode()
@@ -94,6 +98,12 @@ def test_declare_link_only_for_commission_admins(
         {"date": "113/07/24", "kind": "closure", "district": "", "reason": "凱米颱風停止上班"},
     )
     assert add.status_code == 302, add.content.decode()[:2000]
+    declared = DeclaredDay.objects.get()
+    assert declared.date == dt.date(2024, 7, 24) and declared.created_by == rdec_admin
+    # Agency staff do not even see the model in the admin.
+    officer.is_staff = True
+    officer.save()
+    assert officer_client.get(admin_url).status_code == 403
 
 
 def test_calculator_full_page_and_htmx_partial(officer_client: Client) -> None:

@@ -14,7 +14,9 @@ from yankao.core.demo import run_demo
 
 
 class Command(BaseCommand):
-    help = "Fill the database with demo data for every area (deterministic; --scale for benchmarks)."
+    help = (
+        "Fill the database with demo data for every area (deterministic; --scale for benchmarks)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scale", type=int, default=1, help="Multiplier of the data volume.")
