@@ -127,6 +127,7 @@ class PeopleListView(RoleRequiredMixin, ScopedQuerysetMixin, ListView):
                     (_("job title"), lambda u: u.job_title),
                     (_("roles"), lambda u: "、".join(str(r) for r in u.roles.all())),
                     (_("active"), lambda u: _("yes") if u.is_active else _("no")),
+                    (_("Last login"), lambda u: u.last_login),
                 ],
                 what="people",
                 filename="people",

@@ -38,7 +38,7 @@ class AuditListView(RoleRequiredMixin, ScopedQuerysetMixin, ListView):
                 return export_response(
                     queryset.iterator(),
                     [
-                        (_("time"), lambda e: e.at.isoformat()),
+                        (_("time"), lambda e: e.at),
                         (_("actor"), lambda e: e.actor_name),
                         (_("actor's agency"), lambda e: e.actor_agency_code),
                         (_("action"), lambda e: e.get_action_display()),

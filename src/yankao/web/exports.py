@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -11,13 +12,25 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from yankao.audit.services import record_export
+from yankao.workdays.roc import format_for_language
 
 Column = tuple[str, Callable[[Any], Any]]
 
 
+def _cell(value: Any) -> Any:
+    """Dates read as the UI shows them: ROC in Chinese, ISO in English; blanks for None."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return format_for_language(value, "datetime")
+    if isinstance(value, dt.date):
+        return format_for_language(value, "long")
+    return value
+
+
 def _rows(records: Iterable[Any], columns: Sequence[Column]) -> Iterable[list[Any]]:
     for item in records:
-        yield [getter(item) for _, getter in columns]
+        yield [_cell(getter(item)) for _, getter in columns]
 
 
 def export_response(
@@ -31,7 +44,7 @@ def export_response(
 ) -> HttpResponse:
     """Build a CSV (UTF-8 with BOM, so Excel reads Chinese) or XLSX download."""
     header = [str(label) for label, _ in columns]
-    rows = [[("" if v is None else v) for v in row] for row in _rows(records, columns)]
+    rows = list(_rows(records, columns))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if fmt == "xlsx":
         from openpyxl import Workbook

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
@@ -117,3 +119,21 @@ def test_request_actions_carry_the_actor_and_ip(people, agencies):
     assert export.actor_name == "admin"
     assert export.ip_address == "10.1.2.3"
     assert export.request_id == response["X-Request-ID"]
+
+
+def test_exports_show_roc_dates_in_chinese_and_iso_in_english(people):
+    import csv
+    import io
+
+    record(AuditAction.LOGIN, people["pwb_officer"], actor=people["pwb_officer"])
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hant")
+    client.force_login(people["admin"])
+    body = client.get(reverse("audit:list"), {"actor": "pwb.officer", "export": "csv"})
+    rows = list(csv.reader(io.StringIO(body.content.decode("utf-8-sig"))))
+    assert rows[0][0] == "時間"
+    assert re.fullmatch(r"\d{3}/\d{2}/\d{2} \d{2}:\d{2}", rows[1][0])
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(people["admin"])
+    body = client.get(reverse("audit:list"), {"actor": "pwb.officer", "export": "csv"})
+    rows = list(csv.reader(io.StringIO(body.content.decode("utf-8-sig"))))
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", rows[1][0])
