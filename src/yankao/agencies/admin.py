@@ -24,30 +24,25 @@ class AgencyAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Deactivate the selected agencies"))
     def deactivate(self, request: HttpRequest, queryset: QuerySet[Agency]) -> None:
-        count = 0
-        for agency in queryset.filter(active=True):
-            agency.active = False
-            agency.save(update_fields=["active"])
-            count += 1
-        self.message_user(
-            request,
-            ngettext("%(n)d agency deactivated.", "%(n)d agencies deactivated.", count)
-            % {"n": count},
-            messages.SUCCESS,
-        )
+        count = self._set_active(queryset, False)
+        message = ngettext("%(n)d agency deactivated.", "%(n)d agencies deactivated.", count)
+        self.message_user(request, message % {"n": count}, messages.SUCCESS)
 
     @admin.action(description=_("Activate the selected agencies"))
     def activate(self, request: HttpRequest, queryset: QuerySet[Agency]) -> None:
-        count = 0
-        for agency in queryset.filter(active=False):
-            agency.active = True
+        count = self._set_active(queryset, True)
+        message = ngettext("%(n)d agency activated.", "%(n)d agencies activated.", count)
+        self.message_user(request, message % {"n": count}, messages.SUCCESS)
+
+    @staticmethod
+    def _set_active(queryset: QuerySet[Agency], active: bool) -> int:
+        # One save per agency, so each change is in the audit log with old and new value.
+        changed = 0
+        for agency in queryset.exclude(active=active):
+            agency.active = active
             agency.save(update_fields=["active"])
-            count += 1
-        self.message_user(
-            request,
-            ngettext("%(n)d agency activated.", "%(n)d agencies activated.", count) % {"n": count},
-            messages.SUCCESS,
-        )
+            changed += 1
+        return changed
 
 
 @admin.register(Role)

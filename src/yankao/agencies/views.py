@@ -4,26 +4,25 @@ from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
-from yankao.web.exports import export_response
+from yankao.web.exports import Column
+from yankao.web.lists import ExportableListMixin
 from yankao.web.scoping import RoleRequiredMixin, ScopedQuerysetMixin
 
 from .models import Agency, AgencyKind, User
 from .roles import RoleCode
 from .services import scope_queryset
 
-EXPORT_FORMATS = {"csv", "xlsx"}
 
-
-class AgencyListView(LoginRequiredMixin, ListView):
+class AgencyListView(LoginRequiredMixin, ExportableListMixin, ListView):
     """The agency directory: reference data every signed-in user may read."""
 
     model = Agency
     paginate_by = 50
     template_name = "agencies/agency_list.html"
+    export_name = "agencies"
 
     def get_queryset(self) -> QuerySet[Agency]:
         queryset = Agency.objects.select_related("parent").order_by("sort_order", "code")
@@ -42,34 +41,20 @@ class AgencyListView(LoginRequiredMixin, ListView):
             )
         return queryset
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        fmt = request.GET.get("export")
-        if fmt in EXPORT_FORMATS:
-            return export_response(
-                self.get_queryset(),
-                [
-                    (_("agency code"), lambda a: a.code),
-                    (_("name (Chinese)"), lambda a: a.name_zh),
-                    (_("name (English)"), lambda a: a.name_en),
-                    (_("kind"), lambda a: a.get_kind_display()),
-                    (_("parent agency"), lambda a: a.parent.code if a.parent else ""),
-                    (_("district"), lambda a: a.district),
-                    (_("active"), lambda a: _("yes") if a.active else _("no")),
-                ],
-                what="agencies",
-                filename="agencies",
-                fmt=fmt,
-                filters=dict(request.GET.items()),
-            )
-        return super().get(request, *args, **kwargs)
+    def export_columns(self) -> list[Column]:
+        return [
+            (_("agency code"), lambda a: a.code),
+            (_("name (Chinese)"), lambda a: a.name_zh),
+            (_("name (English)"), lambda a: a.name_en),
+            (_("kind"), lambda a: a.get_kind_display()),
+            (_("parent agency"), lambda a: a.parent.code if a.parent else ""),
+            (_("district"), lambda a: a.district),
+            (_("active"), lambda a: _("yes") if a.active else _("no")),
+        ]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["kinds"] = AgencyKind.choices
-        context["params"] = self.request.GET
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["query_string"] = query.urlencode()
         return context
 
 
@@ -92,12 +77,13 @@ class AgencyDetailView(LoginRequiredMixin, DetailView):
         return context
 
 
-class PeopleListView(RoleRequiredMixin, ScopedQuerysetMixin, ListView):
+class PeopleListView(RoleRequiredMixin, ScopedQuerysetMixin, ExportableListMixin, ListView):
     """People of the agencies the viewer may see (administrators: everyone)."""
 
     model = User
     paginate_by = 50
     template_name = "agencies/people_list.html"
+    export_name = "people"
     required_roles = (RoleCode.RDEC_ADMIN, RoleCode.AGENCY_SUPERVISOR)
 
     def get_queryset(self) -> QuerySet[User]:
@@ -115,32 +101,18 @@ class PeopleListView(RoleRequiredMixin, ScopedQuerysetMixin, ListView):
             queryset = queryset.filter(is_active=True)
         return queryset.order_by("agency__sort_order", "username")
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        fmt = request.GET.get("export")
-        if fmt in EXPORT_FORMATS:
-            return export_response(
-                self.get_queryset(),
-                [
-                    (_("username"), lambda u: u.username),
-                    (_("full name"), lambda u: u.full_name),
-                    (_("agency"), lambda u: u.agency.name_zh if u.agency else ""),
-                    (_("job title"), lambda u: u.job_title),
-                    (_("roles"), lambda u: "、".join(str(r) for r in u.roles.all())),
-                    (_("active"), lambda u: _("yes") if u.is_active else _("no")),
-                    (_("Last login"), lambda u: u.last_login),
-                ],
-                what="people",
-                filename="people",
-                fmt=fmt,
-                filters=dict(request.GET.items()),
-            )
-        return super().get(request, *args, **kwargs)
+    def export_columns(self) -> list[Column]:
+        return [
+            (_("username"), lambda u: u.username),
+            (_("full name"), lambda u: u.full_name),
+            (_("agency"), lambda u: u.agency.name_zh if u.agency else ""),
+            (_("job title"), lambda u: u.job_title),
+            (_("roles"), lambda u: "、".join(str(r) for r in u.roles.all())),
+            (_("active"), lambda u: _("yes") if u.is_active else _("no")),
+            (_("Last login"), lambda u: u.last_login),
+        ]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["roles"] = RoleCode.choices
-        context["params"] = self.request.GET
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["query_string"] = query.urlencode()
         return context

@@ -1,19 +1,16 @@
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from yankao.web.admin import ReadOnlyAdminMixin
 
 from .models import Attachment
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: attachments are removed softly through their record, never deleted here."""
-
-    actions = None
 
     list_display = (
         "original_name",
@@ -56,12 +53,3 @@ class AttachmentAdmin(admin.ModelAdmin):
         return format_html(
             '<a href="{}">{}</a>', reverse("attachments:download", args=[obj.pk]), _("Download")
         )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
