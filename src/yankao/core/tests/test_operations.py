@@ -75,7 +75,7 @@ def test_demo_scale_multiplies_people():
 
 def test_check_deploy_is_silent_with_production_settings(tmp_path):
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "YANKAO_ENV": "production",
         "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-7f3k9",
         "ALLOWED_HOSTS": "yankao.example.gov.tw",
