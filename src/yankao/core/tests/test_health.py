@@ -53,7 +53,9 @@ def test_periodic_jobs_are_enqueued_once_per_period():
     assert "yankao.core.tasks.clear_expired_sessions" in enqueue_due_jobs(job.next_run_at)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_worker_runs_a_queued_task(people):
+    """The real worker loop (it closes stale connections, hence a transactional test)."""
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
 
