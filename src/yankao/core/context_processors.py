@@ -46,7 +46,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             continue
         if item.roles and not user.has_role(*item.roles):
             continue
-        url = reverse(item.url_name)
-        active = request.path == url if url == "/" else request.path.startswith(url)
-        items.append({"label": item.label, "url": url, "active": active})
+        items.append({"label": item.label, "url": reverse(item.url_name), "active": False})
+    # The longest matching prefix is the current area (/agencies/people/ is People, not Agencies).
+    matches = [
+        i
+        for i in items
+        if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return {"nav_items": items}

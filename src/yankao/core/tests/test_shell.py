@@ -100,3 +100,12 @@ def test_home_explains_a_missing_calendar_year_instead_of_failing(people, settin
     clear_cache()
     assert response.status_code == 200
     assert response.context["calendar_error"]
+
+
+def test_only_the_current_area_is_marked_in_the_navigation(people):
+    client = Client()
+    client.force_login(people["admin"])
+    items = client.get(reverse("agencies:people")).context["nav_items"]
+    assert [i["url"] for i in items if i["active"]] == [reverse("agencies:people")]
+    items = client.get(reverse("home")).context["nav_items"]
+    assert [i["url"] for i in items if i["active"]] == [reverse("home")]
