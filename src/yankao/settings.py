@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "yankao.workdays",
     "yankao.audit",
     "yankao.attachments",
+    "yankao.cases",
 ]
 
 MIDDLEWARE = [
@@ -291,6 +292,20 @@ SPECTACULAR_SETTINGS = {
 # Years the shipped Taiwan holiday calendar must cover; outside them the service refuses to guess.
 YANKAO_CALENDAR_FIRST_YEAR = env_int("YANKAO_CALENDAR_FIRST_YEAR", 2014)
 YANKAO_CALENDAR_LAST_YEAR = env_int("YANKAO_CALENDAR_LAST_YEAR", 2027)
+
+# --- Citizen cases (defaults; each category may set its own deadline) -----------------------
+YANKAO_CASE_PETITION_WORKING_DAYS = env_int("YANKAO_CASE_PETITION_WORKING_DAYS", 6)
+YANKAO_CASE_SHARED_WORKING_DAYS = env_int("YANKAO_CASE_SHARED_WORKING_DAYS", 10)
+YANKAO_CASE_MAX_CALENDAR_DAYS = env_int("YANKAO_CASE_MAX_CALENDAR_DAYS", 30)
+YANKAO_CASE_DISPATCH_URGENT_HOURS = env_int("YANKAO_CASE_DISPATCH_URGENT_HOURS", 4)
+YANKAO_CASE_DISPATCH_HOURS = env_int("YANKAO_CASE_DISPATCH_HOURS", 24)
+YANKAO_CASE_RETURN_WORKING_DAYS = env_int("YANKAO_CASE_RETURN_WORKING_DAYS", 1)
+YANKAO_CASE_DUPLICATE_DAYS = env_int("YANKAO_CASE_DUPLICATE_DAYS", 14)
+YANKAO_CASE_RETENTION_YEARS = env_int("YANKAO_CASE_RETENTION_YEARS", 5)
+# Kaohsiung's bounding box: coordinates outside it are refused.
+YANKAO_CITY_BOUNDS = tuple(
+    float(v) for v in env_list("YANKAO_CITY_BOUNDS", ["22.45", "120.15", "23.48", "121.05"])
+)
 
 # --- Demo -------------------------------------------------------------------------------------
 # The password given to the demo logins that `yankao demo` creates (development only).

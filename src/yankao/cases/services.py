@@ -1,0 +1,523 @@
+"""The public interface of citizen service: intake, routing, the agency's and commission's actions,
+and who may see a petitioner's personal data. Plain functions; HTTP lives in views and api.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yankao.agencies.models import Agency
+from yankao.agencies.roles import BusinessLine, RoleCode
+from yankao.agencies.services import district_office_for, scope_queryset, visibility
+from yankao.audit.services import record_personal_data_view
+from yankao.workdays.roc import roc_year
+
+from . import deadlines
+from .masking import MASKERS
+from .models import (
+    Case,
+    CaseHandler,
+    CaseSequence,
+    CaseType,
+    Category,
+    Channel,
+    DeclineGround,
+    Extension,
+    ExtensionStatus,
+    HandlerRole,
+    Petitioner,
+    Reply,
+    ReplyChannel,
+)
+from .workflow import TransitionError, transition
+
+TYPE_LETTER = {CaseType.CONSULTATION: "C", CaseType.PETITION: "P", CaseType.DISPATCH: "D"}
+PHONE_RE = re.compile(r"^(?:\+886|0)[2-9][0-9\- ]{6,12}$")
+ID_RE = re.compile(r"^[A-Z][12489ABCD][0-9]{8}$")
+MAX_TEXT = 5000
+PERSONAL_FIELDS = ("name", "phone", "email", "address", "id_number")
+
+
+# --- Case numbers and tracking codes -------------------------------------------------------
+
+
+def next_case_number(case_type: str, at: dt.datetime) -> str:
+    """ROC year + type letter + sequence, e.g. 115P0000123; call inside a transaction."""
+    year = roc_year(timezone.localtime(at).year)
+    CaseSequence.objects.get_or_create(year=year)
+    sequence = CaseSequence.objects.select_for_update().get(year=year)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"{year}{TYPE_LETTER[case_type]}{sequence.last:07d}"
+
+
+def hash_tracking_code(code: str) -> str:
+    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+
+
+def new_tracking_code() -> str:
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+def find_by_tracking(number: str, code: str) -> Case | None:
+    """A citizen tracks a case by number and secret code; a wrong pair finds nothing."""
+    case = Case.objects.filter(number=number.strip().upper()).first()
+    if case is None or not case.tracking_code_hash:
+        return None
+    if not secrets.compare_digest(case.tracking_code_hash, hash_tracking_code(code)):
+        return None
+    return case
+
+
+# --- Routing -------------------------------------------------------------------------------
+
+
+def route(category: Category | None, district: str = "") -> Agency | None:
+    """The responsible agency: the category's, or the district office where the category says so."""
+    if category is None:
+        return None
+    if category.route_to_district_office and district:
+        office = district_office_for(district)
+        if office is not None:
+            return office
+    return category.agency
+
+
+def suggest_categories(text: str, limit: int = 5) -> list[Category]:
+    """A simple keyword match until the assistant's classifier replaces it."""
+    text = text.strip()
+    if not text:
+        return []
+    scored: list[tuple[int, int, Category]] = []
+    for category in Category.objects.filter(active=True, parent__isnull=False).select_related(
+        "parent"
+    ):
+        words = [w for w in category.keywords.split("|") if w] + [category.name_zh]
+        score = sum(len(w) for w in words if w in text)
+        if score:
+            scored.append((score, -category.sort_order, category))
+    scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
+    return [category for _, _, category in scored[:limit]]
+
+
+# --- Intake --------------------------------------------------------------------------------
+
+
+@dataclass
+class PetitionerData:
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    id_number: str = ""
+    anonymous: bool = False
+    reply_channel: str = ReplyChannel.EMAIL
+
+
+@dataclass
+class Intake:
+    case_type: str
+    channel: str
+    description: str
+    subject: str = ""
+    category: Category | None = None
+    petitioner: PetitionerData | None = None
+    district: str = ""
+    address: str = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    answer: str = ""
+    confidential: bool = False
+    received_at: dt.datetime | None = None
+    idempotency_key: str | None = None
+
+
+def validate_intake(data: Intake) -> dict[str, list[str]]:
+    """Every problem with an intake, by field, in the user's language."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if data.case_type not in CaseType.values:
+        add("case_type", _("Unknown case type."))
+    if data.channel not in Channel.values:
+        add("channel", _("Unknown channel."))
+    text = (data.description or "").strip()
+    if len(text) < 2:
+        add("description", _("Description: please describe the matter."))
+    elif len(text) > MAX_TEXT:
+        add(
+            "description",
+            _("Description: at most %(max)s characters (now %(n)s).")
+            % {"max": MAX_TEXT, "n": len(text)},
+        )
+    if len(data.subject or "") > 200:
+        add("subject", _("Subject: at most 200 characters."))
+    if data.case_type in (CaseType.PETITION, CaseType.DISPATCH):
+        if data.category is None:
+            add("category", _("Category: choose the category of the case."))
+        elif not data.category.is_leaf or not data.category.active:
+            add("category", _("Category: choose an active category, not a group."))
+        elif data.category.case_type != data.case_type:
+            add(
+                "category",
+                _("Category: “%(name)s” is not a %(type)s category.")
+                % {"name": data.category.name_zh, "type": CaseType(data.case_type).label},
+            )
+    if data.case_type == CaseType.CONSULTATION and not (data.answer or "").strip():
+        add("answer", _("Answer: record the answer given on the line."))
+    if (data.latitude is None) != (data.longitude is None):
+        add("latitude", _("Location: give both latitude and longitude, or neither."))
+    elif data.latitude is not None and data.longitude is not None:
+        south, west, north, east = settings.YANKAO_CITY_BOUNDS
+        if not (south <= float(data.latitude) <= north and west <= float(data.longitude) <= east):
+            add("latitude", _("Location: the coordinates are outside the city."))
+    if data.district and district_office_for(data.district) is None:
+        add("district", _("District: unknown district “%(d)s”.") % {"d": data.district})
+    person = data.petitioner
+    if person is not None:
+        if person.phone and not PHONE_RE.match(person.phone.strip()):
+            add("phone", _("Phone: not a valid Taiwan phone number."))
+        if person.email:
+            try:
+                validate_email(person.email.strip())
+            except ValidationError:
+                add("email", _("E-mail: not a valid e-mail address."))
+        if person.id_number and not ID_RE.match(person.id_number.strip().upper()):
+            add("id_number", _("ID number: not a valid ROC ID number."))
+        if person.reply_channel not in ReplyChannel.values:
+            add("reply_channel", _("Reply channel: unknown channel."))
+        wants_email = person.reply_channel == ReplyChannel.EMAIL and not person.anonymous
+        if wants_email and not person.email and data.case_type == CaseType.PETITION:
+            add("email", _("E-mail: needed to send the reply by e-mail."))
+        if person.reply_channel == ReplyChannel.SMS and not person.phone:
+            add("phone", _("Phone: needed to send the reply by SMS."))
+    return errors
+
+
+def create_case(data: Intake, actor: Any = None) -> tuple[Case, str]:
+    """Record a case, route it and set its deadline; returns the case and its tracking code.
+
+    Idempotent: a retry with the same idempotency key returns the case already made (and an
+    empty tracking code, since only its hash is stored).
+    """
+    if data.idempotency_key:
+        existing = Case.objects.filter(idempotency_key=data.idempotency_key).first()
+        if existing is not None:
+            return existing, ""
+    errors = validate_intake(data)
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    received_at = data.received_at or now
+    code = new_tracking_code()
+    authenticated = bool(actor is not None and getattr(actor, "is_authenticated", False))
+    try:
+        with transaction.atomic():
+            agency = route(data.category, data.district)
+            case = Case(
+                number=next_case_number(data.case_type, received_at),
+                case_type=data.case_type,
+                channel=data.channel,
+                category=data.category,
+                subject=(data.subject or data.description.strip()[:40]).strip(),
+                description=data.description.strip(),
+                answer=(data.answer or "").strip(),
+                district=data.district,
+                address=data.address.strip(),
+                latitude=data.latitude,
+                longitude=data.longitude,
+                received_at=received_at,
+                confidential=data.confidential,
+                tracking_code_hash=hash_tracking_code(code),
+                idempotency_key=data.idempotency_key or None,
+                created_by=actor if authenticated else None,
+                deadline_at=deadlines.initial_deadline(
+                    data.case_type, data.category, received_at, district=data.district
+                ),
+            )
+            case.full_clean(exclude=["number", "tracking_code_hash"])
+            case.save()
+            person = data.petitioner or PetitionerData(anonymous=True)
+            Petitioner.objects.create(
+                case=case,
+                name=person.name.strip(),
+                phone=person.phone.strip(),
+                email=person.email.strip(),
+                address=person.address.strip(),
+                id_number=person.id_number.strip().upper(),
+                anonymous=person.anonymous,
+                reply_channel=person.reply_channel,
+            )
+            if data.case_type == CaseType.CONSULTATION:
+                _close_consultation(case, actor)
+            elif agency is not None:
+                _assign(case, agency, actor, action="assign", note="")
+    except IntegrityError:
+        if data.idempotency_key:
+            existing = Case.objects.filter(idempotency_key=data.idempotency_key).first()
+            if existing is not None:
+                return existing, ""
+        raise
+    case.refresh_from_db()
+    return case, code
+
+
+def _close_consultation(case: Case, actor: Any) -> None:
+    """A consultation is answered on the line: recorded, closed, never routed."""
+
+    def apply(locked: Case) -> None:
+        locked.closed_at = locked.received_at
+
+    transition(case, "answer_on_line", actor, apply=apply)
+
+
+def _assign(case: Case, agency: Agency, actor: Any, *, action: str, note: str) -> Case:
+    def apply(locked: Case) -> None:
+        now = timezone.now()
+        CaseHandler.objects.filter(case=locked, active=True).update(active=False)
+        CaseHandler.objects.create(
+            case=locked, agency=agency, role=HandlerRole.LEAD, assigned_at=now
+        )
+        locked.lead_agency = agency
+
+    return transition(
+        case, action, actor, note=note, agency=agency, data={"agency": agency.code}, apply=apply
+    )
+
+
+# --- Who may do what -----------------------------------------------------------------------
+
+
+def is_commission_case_staff(user: Any) -> bool:
+    return visibility(user, BusinessLine.CASES).everything and user.has_role(
+        RoleCode.RDEC_ADMIN, RoleCode.RDEC_CASE_OFFICER, RoleCode.HOTLINE_OPERATOR
+    )
+
+
+def handles(user: Any, case: Case) -> bool:
+    """The user belongs to (or supervises) an agency handling the case."""
+    seen = visibility(user, BusinessLine.CASES)
+    if seen.everything:
+        return False
+    active = set(case.handlers.filter(active=True).values_list("agency_id", flat=True))
+    return bool(active & seen.agency_ids)
+
+
+def _require(condition: bool) -> None:
+    if not condition:
+        raise TransitionError(_("You may not do this on this case."))
+
+
+def visible_cases(user: Any) -> Any:
+    return scope_queryset(Case.objects.all(), user)
+
+
+# --- Agency actions ------------------------------------------------------------------------
+
+
+def accept(case: Case, user: Any) -> Case:
+    _require(handles(user, case) or is_commission_case_staff(user))
+    return transition(case, "accept", user, agency=user.agency)
+
+
+def return_case(case: Case, user: Any, reason: str) -> Case:
+    """Not our matter: back to the commission, which must act within one working day."""
+    _require(handles(user, case))
+    return transition(case, "return", user, note=reason, agency=user.agency)
+
+
+def request_extension(case: Case, user: Any, extra_working_days: int, reason: str) -> Extension:
+    _require(handles(user, case))
+    if not 1 <= int(extra_working_days) <= settings.YANKAO_CASE_MAX_CALENDAR_DAYS:
+        raise ValidationError(
+            {"extra_working_days": _("Extension: between 1 and 30 working days.")}
+        )
+    if case.extensions.filter(status=ExtensionStatus.PENDING).exists():
+        raise ValidationError({"extra_working_days": _("An extension request is already pending.")})
+    holder: dict[str, Extension] = {}
+
+    def apply(locked: Case) -> None:
+        holder["extension"] = Extension.objects.create(
+            case=locked,
+            agency=user.agency,
+            requested_by=user,
+            requested_at=timezone.now(),
+            extra_working_days=extra_working_days,
+            reason=reason.strip(),
+            old_deadline_at=locked.deadline_at,
+        )
+
+    transition(case, "request_extension", user, note=reason, agency=user.agency, apply=apply)
+    return holder["extension"]
+
+
+def decide_extension(
+    extension: Extension, user: Any, *, approve: bool, note: str = ""
+) -> Extension:
+    """The commission approves (the petitioner is told the new date) or refuses."""
+    _require(is_commission_case_staff(user))
+    if extension.status != ExtensionStatus.PENDING:
+        raise ValidationError(_("This extension request has already been decided."))
+
+    def apply(locked: Case) -> None:
+        extension.refresh_from_db()
+        extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
+        extension.decided_by = user
+        extension.decided_at = timezone.now()
+        extension.decision_note = note.strip()
+        if approve:
+            extension.new_deadline_at = deadlines.extended_deadline(
+                locked.deadline_at,
+                locked.received_at,
+                extension.extra_working_days,
+                locked.district,
+            )
+            locked.deadline_at = extension.new_deadline_at
+        extension.save()
+
+    transition(
+        extension.case,
+        "decide_extension",
+        user,
+        note=note,
+        data={"approved": approve, "extension": extension.pk},
+        apply=apply,
+    )
+    return extension
+
+
+def reply(case: Case, user: Any, handling: str, basis: str = "") -> Reply:
+    """Record the agency's answer; goes to the supervisor first when the category says so."""
+    _require(handles(user, case))
+    if len(handling.strip()) < 5:
+        raise ValidationError(
+            {"handling": _("Handling: describe what was done (5 characters or more).")}
+        )
+    holder: dict[str, Reply] = {}
+    needs_review = bool(case.category and case.category.requires_review)
+
+    def apply(locked: Case) -> None:
+        holder["reply"] = Reply.objects.create(
+            case=locked,
+            agency=user.agency,
+            author=user,
+            handling=handling.strip(),
+            basis=basis.strip(),
+            created_at=timezone.now(),
+        )
+
+    action = "submit_reply_for_review" if needs_review else "reply"
+    transition(case, action, user, agency=user.agency, apply=apply)
+    return holder["reply"]
+
+
+# --- Commission actions --------------------------------------------------------------------
+
+
+def assign(case: Case, user: Any, agency: Agency, note: str = "") -> Case:
+    _require(is_commission_case_staff(user))
+    return _assign(case, agency, user, action="assign", note=note)
+
+
+def reassign(case: Case, user: Any, agency: Agency, reason: str) -> Case:
+    _require(is_commission_case_staff(user))
+    return _assign(case, agency, user, action="reassign", note=reason)
+
+
+def split(case: Case, user: Any, co_agencies: list[Agency], note: str = "") -> Case:
+    """Several agencies share the case: co-handlers join the lead, the deadline becomes 10 days."""
+    _require(is_commission_case_staff(user))
+
+    def apply(locked: Case) -> None:
+        now = timezone.now()
+        for agency in co_agencies:
+            if agency.pk != locked.lead_agency_id:
+                CaseHandler.objects.get_or_create(
+                    case=locked,
+                    agency=agency,
+                    active=True,
+                    defaults={"role": HandlerRole.CO_HANDLER, "assigned_at": now},
+                )
+        if locked.case_type == CaseType.PETITION:
+            locked.deadline_at = max(
+                locked.deadline_at,
+                deadlines.initial_deadline(
+                    locked.case_type,
+                    locked.category,
+                    locked.received_at,
+                    district=locked.district,
+                    shared=True,
+                ),
+            )
+
+    return transition(
+        case,
+        "split",
+        user,
+        note=note,
+        data={"agencies": [a.code for a in co_agencies]},
+        apply=apply,
+    )
+
+
+def close(case: Case, user: Any, note: str = "") -> Case:
+    _require(is_commission_case_staff(user) or handles(user, case))
+
+    def apply(locked: Case) -> None:
+        locked.closed_at = timezone.now()
+
+    return transition(case, "close", user, note=note, apply=apply)
+
+
+def decline(case: Case, user: Any, ground: str, note: str) -> Case:
+    _require(is_commission_case_staff(user))
+    if ground not in DeclineGround.values:
+        raise ValidationError({"ground": _("Choose one of the legal grounds.")})
+
+    def apply(locked: Case) -> None:
+        locked.decline_ground = ground
+        locked.closed_at = timezone.now()
+
+    return transition(case, "decline", user, note=note, data={"ground": ground}, apply=apply)
+
+
+# --- Personal data -------------------------------------------------------------------------
+
+
+def may_see_personal_data(user: Any, case: Case) -> bool:
+    """Commission case staff always; the handling agency unless the case is confidential."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if is_commission_case_staff(user):
+        return True
+    return not case.confidential and handles(user, case)
+
+
+def petitioner_for(user: Any, case: Case, *, reveal: bool = False) -> dict[str, str]:
+    """The petitioner as this user may see it; a reveal is written to the audit log."""
+    person = case.petitioner
+    values = {field: getattr(person, field) for field in PERSONAL_FIELDS}
+    if reveal and may_see_personal_data(user, case):
+        shown = [field for field, value in values.items() if value]
+        if shown:
+            record_personal_data_view(person, shown, actor=user)
+        return values
+    if case.confidential and not may_see_personal_data(user, case):
+        return dict.fromkeys(PERSONAL_FIELDS, _("(confidential: relayed by the commission)"))
+    return {field: MASKERS[field](value) if value else "" for field, value in values.items()}

@@ -1,0 +1,137 @@
+"""The case workflow: one transition map and one write path.
+
+Every state change goes through `transition()`: it locks the case row, checks the move is allowed
+from the current state, applies the change, appends a `CaseEvent` and an audit entry, all in one
+transaction. History is appended, never edited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yankao.audit.models import AuditAction
+from yankao.audit.services import record
+
+from .models import Case, CaseEvent, CaseStatus
+
+S = CaseStatus
+WORKING = frozenset({S.ACCEPTED, S.IN_PROGRESS})
+BEFORE_ACCEPT = frozenset({S.RECEIVED, S.ASSIGNED, S.RETURNED})
+OPEN = frozenset(
+    {
+        S.RECEIVED,
+        S.ASSIGNED,
+        S.ACCEPTED,
+        S.RETURNED,
+        S.IN_PROGRESS,
+        S.AWAITING_SUPPLEMENT,
+        S.PENDING_REVIEW,
+        S.REPLIED,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Move:
+    sources: frozenset[str]
+    target: str | None  # None: the status stays (extension requests, notes)
+    needs_note: bool = False
+
+
+TRANSITIONS: dict[str, Move] = {
+    "answer_on_line": Move(frozenset({S.RECEIVED}), S.CLOSED),
+    "assign": Move(frozenset({S.RECEIVED, S.RETURNED}), S.ASSIGNED),
+    "accept": Move(frozenset({S.ASSIGNED}), S.ACCEPTED),
+    "return": Move(frozenset({S.ASSIGNED}), S.RETURNED, needs_note=True),
+    "start": Move(frozenset({S.ACCEPTED}), S.IN_PROGRESS),
+    "reassign": Move(
+        frozenset({S.RECEIVED, S.ASSIGNED, S.RETURNED, S.ACCEPTED, S.IN_PROGRESS}),
+        S.ASSIGNED,
+        needs_note=True,
+    ),
+    "split": Move(frozenset({S.RECEIVED, S.ASSIGNED, S.RETURNED, S.ACCEPTED, S.IN_PROGRESS}), None),
+    "request_extension": Move(WORKING, None, needs_note=True),
+    "decide_extension": Move(WORKING | {S.AWAITING_SUPPLEMENT, S.PENDING_REVIEW}, None),
+    "request_supplement": Move(WORKING, S.AWAITING_SUPPLEMENT, needs_note=True),
+    "supplement_received": Move(frozenset({S.AWAITING_SUPPLEMENT}), S.IN_PROGRESS),
+    "submit_reply_for_review": Move(WORKING, S.PENDING_REVIEW),
+    "reply": Move(WORKING, S.REPLIED),
+    "approve_reply": Move(frozenset({S.PENDING_REVIEW}), S.REPLIED),
+    "reject_reply": Move(frozenset({S.PENDING_REVIEW}), S.IN_PROGRESS, needs_note=True),
+    "close": Move(frozenset({S.REPLIED}), S.CLOSED),
+    "withdraw": Move(OPEN, S.WITHDRAWN, needs_note=True),
+    "decline": Move(OPEN - {S.REPLIED}, S.DECLINED, needs_note=True),
+    "merge": Move(OPEN - {S.REPLIED}, S.MERGED),
+    "reopen": Move(frozenset({S.CLOSED}), S.IN_PROGRESS, needs_note=True),
+}
+
+
+class TransitionError(ValidationError):
+    """A move that is not allowed now; the message is ready to show (zh-Hant)."""
+
+
+def allowed_actions(case: Case) -> list[str]:
+    return [action for action, move in TRANSITIONS.items() if case.status in move.sources]
+
+
+def transition(
+    case: Case | int,
+    action: str,
+    actor: Any,
+    *,
+    note: str = "",
+    agency: Any = None,
+    data: dict[str, Any] | None = None,
+    apply: Callable[[Case], None] | None = None,
+    now: dt.datetime | None = None,
+) -> Case:
+    """Move a case; `apply` changes its fields under the same lock (deadline, agency …)."""
+    move = TRANSITIONS.get(action)
+    if move is None:
+        raise TransitionError(_("Unknown action: %(action)s") % {"action": action})
+    if move.needs_note and not note.strip():
+        raise TransitionError({"note": _("A reason is required for this action.")})
+    pk = case.pk if isinstance(case, Case) else case
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=pk)
+        if locked.status not in move.sources:
+            raise TransitionError(
+                _("This case is “%(status)s”; the action “%(action)s” is not allowed now.")
+                % {"status": locked.get_status_display(), "action": action}
+            )
+        before = locked.status
+        if apply is not None:
+            apply(locked)
+        if move.target is not None:
+            locked.status = move.target
+        locked.save()
+        authenticated = bool(actor is not None and getattr(actor, "is_authenticated", False))
+        CaseEvent.objects.create(
+            case=locked,
+            at=now,
+            action=action,
+            from_status=before,
+            to_status=locked.status,
+            actor=actor if authenticated else None,
+            actor_name=actor.get_username() if authenticated else "",
+            agency=agency,
+            note=note.strip(),
+            data=data or {},
+        )
+        record(
+            AuditAction.STATUS,
+            locked,
+            actor=actor if authenticated else None,
+            changes={"action": action, "status": {"old": before, "new": locked.status}},
+            note=note.strip(),
+        )
+    return locked
