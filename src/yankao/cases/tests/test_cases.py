@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from yankao.audit.models import AuditAction, AuditEntry
 from yankao.cases import services
@@ -131,7 +132,7 @@ def test_bad_intake_names_the_field_and_saves_nothing(categories, people, overri
 
 
 def test_wrong_type_category_is_refused_in_chinese(categories, people):
-    with pytest.raises(ValidationError) as caught:
+    with translation.override("zh-hant"), pytest.raises(ValidationError) as caught:
         services.create_case(
             petition(categories, category=categories["pothole"]), people["operator"]
         )
