@@ -30,6 +30,7 @@ class DemoContext:
 DEMO_STEPS: list[str] = [
     "yankao.agencies.demo.populate",
     "yankao.workdays.demo.populate",
+    "yankao.cases.demo.populate",
 ]
 
 
