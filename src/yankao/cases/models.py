@@ -352,3 +352,53 @@ class CaseSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
+
+
+class ApiClient(models.Model):
+    """An outside system allowed to file cases (Open311 `api_key`); only the key's hash is kept."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=Channel.choices, default=Channel.APP
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("API client")
+        verbose_name_plural = _("API clients")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DissatisfactionReason(models.TextChoices):
+    NOT_SOLVED = "not_solved", _("The problem was not solved")
+    TOO_SLOW = "too_slow", _("It took too long")
+    UNCLEAR_REPLY = "unclear_reply", _("The reply was unclear")
+    ATTITUDE = "attitude", _("Staff attitude")
+    OTHER = "other", _("Other")
+
+
+class SurveyResponse(models.Model):
+    """The citizen's satisfaction after closing; a dissatisfied answer goes to a review queue."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="survey")
+    satisfied = models.BooleanField(_("satisfied"))
+    reason = models.CharField(
+        _("reason"), max_length=20, choices=DissatisfactionReason.choices, blank=True
+    )
+    comment = models.TextField(_("comment"), blank=True, validators=[MaxLengthValidator(2000)])
+    answered_at = models.DateTimeField(_("answered at"))
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("satisfaction answer")
+        verbose_name_plural = _("satisfaction answers")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {'+' if self.satisfied else '-'}"
