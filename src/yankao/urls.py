@@ -12,6 +12,7 @@ api_patterns = [
     path("", include("yankao.workdays.api")),
     path("", include("yankao.audit.api")),
     path("", include("yankao.attachments.api")),
+    path("", include("yankao.cases.api")),
 ]
 
 urlpatterns = [

@@ -319,9 +319,13 @@ def handles(user: Any, case: Case) -> bool:
     return bool(active & seen.agency_ids)
 
 
+class ActionForbidden(TransitionError):
+    """The user may not act on this case (403 on the API), as opposed to a wrong state (400)."""
+
+
 def _require(condition: bool) -> None:
     if not condition:
-        raise TransitionError(_("You may not do this on this case."))
+        raise ActionForbidden(_("You may not do this on this case."))
 
 
 def visible_cases(user: Any) -> Any:
