@@ -302,6 +302,8 @@ YANKAO_CASE_DISPATCH_HOURS = env_int("YANKAO_CASE_DISPATCH_HOURS", 24)
 YANKAO_CASE_RETURN_WORKING_DAYS = env_int("YANKAO_CASE_RETURN_WORKING_DAYS", 1)
 YANKAO_CASE_DUPLICATE_DAYS = env_int("YANKAO_CASE_DUPLICATE_DAYS", 14)
 YANKAO_CASE_RETENTION_YEARS = env_int("YANKAO_CASE_RETENTION_YEARS", 5)
+# Mayor's mailbox: messages accepted per connection per hour.
+YANKAO_MAILBOX_PER_HOUR = env_int("YANKAO_MAILBOX_PER_HOUR", 10)
 # Kaohsiung's bounding box: coordinates outside it are refused.
 YANKAO_CITY_BOUNDS = tuple(
     float(v) for v in env_list("YANKAO_CITY_BOUNDS", ["22.45", "120.15", "23.48", "121.05"])

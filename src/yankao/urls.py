@@ -21,6 +21,8 @@ urlpatterns = [
     path("calendar/", include("yankao.workdays.urls")),
     path("audit/", include("yankao.audit.urls")),
     path("attachments/", include("yankao.attachments.urls")),
+    path("cases/", include("yankao.cases.urls")),
+    path("", include("yankao.cases.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_patterns)),

@@ -292,6 +292,14 @@ class CaseEvent(models.Model):
             raise TypeError("case history is append-only")
         super().save(*args, **kwargs)
 
+    def action_display(self) -> str:
+        from .workflow import ACTION_LABELS
+
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+    def to_status_display(self) -> str:
+        return str(CaseStatus(self.to_status).label) if self.to_status else ""
+
 
 class ExtensionStatus(models.TextChoices):
     PENDING = "pending", _("Pending")

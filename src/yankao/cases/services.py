@@ -28,6 +28,7 @@ from yankao.workdays.roc import roc_year
 from . import deadlines
 from .masking import MASKERS
 from .models import (
+    END_STATUSES,
     Case,
     CaseHandler,
     CaseSequence,
@@ -330,6 +331,34 @@ def _require(condition: bool) -> None:
 
 def visible_cases(user: Any) -> Any:
     return scope_queryset(Case.objects.all(), user)
+
+
+def possible_duplicates(
+    user: Any, *, category_id: Any, district: str = "", exclude_pk: int | None = None
+) -> list[Case]:
+    """Open cases of the same category (and district) from the last days: maybe the same hazard."""
+    if not category_id:
+        return []
+    since = timezone.now() - dt.timedelta(days=settings.YANKAO_CASE_DUPLICATE_DAYS)
+    found = (
+        visible_cases(user)
+        .filter(category_id=category_id, received_at__gte=since)
+        .exclude(status__in=END_STATUSES)
+    )
+    if district:
+        found = found.filter(district=district)
+    if exclude_pk:
+        found = found.exclude(pk=exclude_pk)
+    return list(found.select_related("category").order_by("-received_at")[:10])
+
+
+def earlier_cases(user: Any, *, phone: str) -> list[Case]:
+    """The caller's earlier cases, for the commission's staff only (it is personal data)."""
+    digits = re.sub(r"\D", "", phone or "")
+    if len(digits) < 8 or not is_commission_case_staff(user):
+        return []
+    found = Case.objects.filter(petitioner__phone__in={phone.strip(), digits})
+    return list(found.select_related("category").order_by("-received_at")[:10])
 
 
 # --- Agency actions ------------------------------------------------------------------------

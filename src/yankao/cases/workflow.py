@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yankao.audit.models import AuditAction
 from yankao.audit.services import record
@@ -71,6 +72,30 @@ TRANSITIONS: dict[str, Move] = {
     "decline": Move(OPEN - {S.REPLIED}, S.DECLINED, needs_note=True),
     "merge": Move(OPEN - {S.REPLIED}, S.MERGED),
     "reopen": Move(frozenset({S.CLOSED}), S.IN_PROGRESS, needs_note=True),
+}
+
+
+ACTION_LABELS: dict[str, Any] = {
+    "answer_on_line": gettext_lazy("Answered on the line"),
+    "assign": gettext_lazy("Assigned"),
+    "accept": gettext_lazy("Accepted"),
+    "return": gettext_lazy("Returned"),
+    "start": gettext_lazy("Started"),
+    "reassign": gettext_lazy("Reassigned"),
+    "split": gettext_lazy("Shared with co-handling agencies"),
+    "request_extension": gettext_lazy("Extension requested"),
+    "decide_extension": gettext_lazy("Extension decided"),
+    "request_supplement": gettext_lazy("Supplement requested"),
+    "supplement_received": gettext_lazy("Supplement received"),
+    "submit_reply_for_review": gettext_lazy("Reply sent for review"),
+    "reply": gettext_lazy("Replied"),
+    "approve_reply": gettext_lazy("Reply approved"),
+    "reject_reply": gettext_lazy("Reply sent back"),
+    "close": gettext_lazy("Closed"),
+    "withdraw": gettext_lazy("Withdrawn"),
+    "decline": gettext_lazy("Declined"),
+    "merge": gettext_lazy("Merged"),
+    "reopen": gettext_lazy("Reopened"),
 }
 
 

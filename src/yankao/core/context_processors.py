@@ -23,6 +23,7 @@ class NavItem:
 
 NAV: tuple[NavItem, ...] = (
     NavItem(_("Home"), "home"),
+    NavItem(_("Cases"), "cases:inbox"),
     NavItem(_("Agencies"), "agencies:list"),
     NavItem(
         _("People"),

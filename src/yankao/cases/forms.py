@@ -1,0 +1,150 @@
+"""Forms for the intake screens and the agency's actions; the rules stay in services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from yankao.agencies.models import Agency, AgencyKind
+
+from .models import CaseType, Category, Channel, DeclineGround, ReplyChannel
+
+
+def district_choices() -> list[tuple[str, str]]:
+    districts = (
+        Agency.objects.filter(kind=AgencyKind.DISTRICT_OFFICE, active=True)
+        .exclude(district="")
+        .order_by("sort_order")
+        .values_list("district", flat=True)
+    )
+    return [("", _("(no district)"))] + [(d, d) for d in districts]
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Category) -> str:
+        return str(obj)
+
+
+class IntakeForm(forms.Form):
+    """The 1999 operator's one-screen intake (and the counter's)."""
+
+    case_type = forms.ChoiceField(label=_("case type"), choices=CaseType.choices)
+    channel = forms.ChoiceField(
+        label=_("channel"), choices=Channel.choices, initial=Channel.HOTLINE
+    )
+    description = forms.CharField(
+        label=_("The citizen's words"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+    category = CategoryChoiceField(
+        label=_("category"),
+        queryset=Category.objects.none(),
+        required=False,
+    )
+    answer = forms.CharField(
+        label=_("Answer given (consultations)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    district = forms.ChoiceField(label=_("district"), required=False)
+    address = forms.CharField(label=_("address"), max_length=200, required=False)
+    name = forms.CharField(label=_("Petitioner's name"), max_length=100, required=False)
+    phone = forms.CharField(label=_("phone"), max_length=30, required=False)
+    email = forms.CharField(label=_("e-mail"), max_length=254, required=False)
+    anonymous = forms.BooleanField(label=_("anonymous"), required=False)
+    confidential = forms.BooleanField(label=_("confidential (whistle-blower)"), required=False)
+    reply_channel = forms.ChoiceField(
+        label=_("preferred reply channel"), choices=ReplyChannel.choices, initial=ReplyChannel.PHONE
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(
+            active=True, parent__isnull=False
+        ).select_related("parent")
+        self.fields["district"].choices = district_choices()
+
+
+class MailboxForm(forms.Form):
+    """The mayor's mailbox: a petition from a citizen, no login."""
+
+    name = forms.CharField(label=_("Your name"), max_length=100)
+    email = forms.EmailField(label=_("e-mail"))
+    phone = forms.CharField(label=_("phone"), max_length=30, required=False)
+    district = forms.ChoiceField(label=_("district"), required=False)
+    address = forms.CharField(label=_("Where is it?"), max_length=200, required=False)
+    subject = forms.CharField(label=_("subject"), max_length=200)
+    description = forms.CharField(
+        label=_("What would you like the city to know or do?"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+    )
+    category = CategoryChoiceField(
+        label=_("category"), queryset=Category.objects.none(), required=True
+    )
+    confidential = forms.BooleanField(
+        label=_("Keep my identity from the agency (the commission relays)"), required=False
+    )
+    website = forms.CharField(
+        required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(
+            active=True, parent__isnull=False, case_type=CaseType.PETITION
+        ).select_related("parent")
+        self.fields["district"].choices = district_choices()
+
+
+class TrackForm(forms.Form):
+    number = forms.CharField(label=_("case number"), max_length=20)
+    code = forms.CharField(label=_("tracking code"), max_length=20)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class ExtensionForm(forms.Form):
+    extra_working_days = forms.IntegerField(
+        label=_("extra working days"), min_value=1, max_value=30
+    )
+    reason = forms.CharField(
+        label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class ReplyForm(forms.Form):
+    handling = forms.CharField(
+        label=_("handling"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+    basis = forms.CharField(
+        label=_("basis"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class DecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", _("Approve")), ("0", _("Refuse"))],
+        coerce=lambda v: v == "1",
+    )
+    note = forms.CharField(label=_("note"), required=False, max_length=2000)
+
+
+class AssignForm(forms.Form):
+    agency = forms.ModelChoiceField(
+        label=_("agency"), queryset=Agency.objects.filter(active=True).order_by("sort_order")
+    )
+    note = forms.CharField(label=_("reason or note"), required=False, max_length=2000)
+
+
+class DeclineForm(forms.Form):
+    ground = forms.ChoiceField(label=_("ground for declining"), choices=DeclineGround.choices)
+    note = forms.CharField(label=_("reason or note"), max_length=2000)

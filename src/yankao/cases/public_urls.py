@@ -1,0 +1,12 @@
+"""Pages for citizens, no login: the mayor's mailbox and case tracking."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "public"
+
+urlpatterns = [
+    path("mailbox/", views.MailboxView.as_view(), name="mailbox"),
+    path("track/", views.TrackView.as_view(), name="track"),
+]

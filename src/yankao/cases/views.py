@@ -1,0 +1,383 @@
+"""Pages of citizen service: the agency inbox, a case, the operator's intake, the mayor's mailbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView, TemplateView
+
+from yankao.agencies.roles import BusinessLine
+from yankao.agencies.services import can_write
+from yankao.core.middleware import client_ip
+from yankao.web.scoping import ScopedQuerysetMixin
+
+from . import services
+from .forms import (
+    AssignForm,
+    DecisionForm,
+    DeclineForm,
+    ExtensionForm,
+    IntakeForm,
+    MailboxForm,
+    ReasonForm,
+    ReplyForm,
+    TrackForm,
+)
+from .models import END_STATUSES, Case, CaseStatus, CaseType, Channel, ExtensionStatus
+from .workflow import TransitionError, allowed_actions
+
+TABS = ("open", "due_soon", "overdue", "returned", "extensions", "closed")
+
+
+def _errors_of(exc: ValidationError) -> list[str]:
+    return exc.messages
+
+
+class InboxView(LoginRequiredMixin, ScopedQuerysetMixin, ListView):
+    """Cases the user may see, most urgent first; tabs for due soon, overdue and the commission's queues."""
+
+    model = Case
+    paginate_by = 50
+    template_name = "cases/inbox.html"
+
+    def get_queryset(self) -> QuerySet[Case]:
+        queryset = super().get_queryset().select_related("category", "lead_agency")
+        tab = self.tab()
+        now = timezone.now()
+        if tab == "closed":
+            return queryset.filter(status__in=END_STATUSES).order_by("-closed_at", "-id")
+        queryset = queryset.exclude(status__in=END_STATUSES)
+        if tab == "due_soon":
+            queryset = queryset.filter(
+                deadline_at__gte=now, deadline_at__lt=now + dt.timedelta(hours=24)
+            )
+        elif tab == "overdue":
+            queryset = queryset.filter(deadline_at__lt=now)
+        elif tab == "returned":
+            queryset = queryset.filter(status=CaseStatus.RETURNED)
+        elif tab == "extensions":
+            queryset = queryset.filter(extensions__status=ExtensionStatus.PENDING).distinct()
+        return queryset.order_by("deadline_at", "id")
+
+    def tab(self) -> str:
+        tab = self.request.GET.get("tab", "open")
+        return tab if tab in TABS else "open"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["tab"] = self.tab()
+        context["now"] = timezone.now()
+        context["soon"] = context["now"] + dt.timedelta(hours=24)
+        context["commission"] = services.is_commission_case_staff(self.request.user)
+        context["can_record"] = context["commission"]
+        return context
+
+
+class BulkAcceptView(LoginRequiredMixin, View):
+    def post(self, request: HttpRequest) -> HttpResponse:
+        accepted, refused = 0, 0
+        visible = services.visible_cases(request.user)
+        for case in visible.filter(pk__in=request.POST.getlist("case"), status=CaseStatus.ASSIGNED):
+            try:
+                services.accept(case, request.user)
+                accepted += 1
+            except (TransitionError, ValidationError):
+                refused += 1
+        messages.success(request, _("%(n)s cases accepted.") % {"n": accepted})
+        if refused:
+            messages.error(request, _("%(n)s cases could not be accepted.") % {"n": refused})
+        return HttpResponseRedirect(reverse("cases:inbox"))
+
+
+def _visible_case(request: HttpRequest, number: str) -> Case:
+    return get_object_or_404(services.visible_cases(request.user), number=number)
+
+
+class CaseDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "cases/case_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        case = _visible_case(self.request, kwargs["number"])
+        user = self.request.user
+        context.update(
+            case=case,
+            now=timezone.now(),
+            soon=timezone.now() + dt.timedelta(hours=24),
+            petitioner=services.petitioner_for(user, case),
+            may_reveal=services.may_see_personal_data(user, case),
+            events=case.events.select_related("agency"),
+            replies=case.replies.select_related("agency"),
+            extensions=case.extensions.order_by("-requested_at"),
+            actions=set(allowed_actions(case)),
+            handles=services.handles(user, case),
+            commission=services.is_commission_case_staff(user),
+            can_write=can_write(user, BusinessLine.CASES),
+            reason_form=ReasonForm(),
+            extension_form=ExtensionForm(),
+            reply_form=ReplyForm(),
+            decision_form=DecisionForm(),
+            assign_form=AssignForm(),
+            decline_form=DeclineForm(),
+        )
+        return context
+
+
+class RevealView(LoginRequiredMixin, View):
+    """htmx: swap the masked petitioner for the real one; the reveal is audited."""
+
+    def post(self, request: HttpRequest, number: str) -> HttpResponse:
+        case = _visible_case(request, number)
+        if not services.may_see_personal_data(request.user, case):
+            raise Http404
+        data = services.petitioner_for(request.user, case, reveal=True)
+        return render(
+            request, "cases/_petitioner.html", {"petitioner": data, "revealed": True, "case": case}
+        )
+
+
+ACTIONS: dict[str, tuple[type, Callable[..., Any]]] = {
+    "accept": (None, lambda case, user, data: services.accept(case, user)),
+    "return": (
+        ReasonForm,
+        lambda case, user, data: services.return_case(case, user, data["reason"]),
+    ),
+    "extension": (
+        ExtensionForm,
+        lambda case, user, data: services.request_extension(
+            case, user, data["extra_working_days"], data["reason"]
+        ),
+    ),
+    "reply": (
+        ReplyForm,
+        lambda case, user, data: services.reply(case, user, data["handling"], data["basis"]),
+    ),
+    "assign": (
+        AssignForm,
+        lambda case, user, data: services.assign(case, user, data["agency"], data["note"]),
+    ),
+    "reassign": (
+        AssignForm,
+        lambda case, user, data: services.reassign(case, user, data["agency"], data["note"] or "-"),
+    ),
+    "close": (None, lambda case, user, data: services.close(case, user)),
+    "decline": (
+        DeclineForm,
+        lambda case, user, data: services.decline(case, user, data["ground"], data["note"]),
+    ),
+}
+
+
+class CaseActionView(LoginRequiredMixin, View):
+    """One POST endpoint per action; errors come back as messages on the case page."""
+
+    def post(self, request: HttpRequest, number: str, action: str) -> HttpResponse:
+        case = _visible_case(request, number)
+        if action == "decide-extension":
+            return self._decide(request, case)
+        if action not in ACTIONS:
+            raise Http404
+        form_class, run = ACTIONS[action]
+        data: dict[str, Any] = {}
+        if form_class is not None:
+            form = form_class(request.POST)
+            if not form.is_valid():
+                for field, errors in form.errors.items():
+                    label = form.fields[field].label if field in form.fields else field
+                    messages.error(request, f"{label}：{' '.join(errors)}")
+                return HttpResponseRedirect(reverse("cases:detail", args=[number]))
+            data = form.cleaned_data
+        try:
+            run(case, request.user, data)
+        except (TransitionError, ValidationError) as exc:
+            for message in _errors_of(exc):
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Done."))
+        return HttpResponseRedirect(reverse("cases:detail", args=[number]))
+
+    def _decide(self, request: HttpRequest, case: Case) -> HttpResponse:
+        form = DecisionForm(request.POST)
+        extension = case.extensions.filter(status=ExtensionStatus.PENDING).first()
+        if extension is None or not form.is_valid():
+            messages.error(request, _("There is no pending extension request to decide."))
+        else:
+            try:
+                services.decide_extension(
+                    extension,
+                    request.user,
+                    approve=form.cleaned_data["approve"],
+                    note=form.cleaned_data["note"],
+                )
+                messages.success(request, _("Done."))
+            except (TransitionError, ValidationError) as exc:
+                for message in _errors_of(exc):
+                    messages.error(request, message)
+        return HttpResponseRedirect(reverse("cases:detail", args=[case.number]))
+
+
+class IntakeView(LoginRequiredMixin, View):
+    """The 1999 operator's console: one screen, keyboard first."""
+
+    template_name = "cases/intake.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated and not services.is_commission_case_staff(request.user):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = IntakeForm(initial={"idempotency_key": uuid.uuid4().hex})
+        return render(request, self.template_name, {"form": form})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = IntakeForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            intake = services.Intake(
+                case_type=data["case_type"],
+                channel=data["channel"],
+                description=data["description"],
+                category=data["category"],
+                answer=data["answer"],
+                district=data["district"],
+                address=data["address"],
+                confidential=data["confidential"],
+                petitioner=services.PetitionerData(
+                    name=data["name"],
+                    phone=data["phone"],
+                    email=data["email"],
+                    anonymous=data["anonymous"],
+                    reply_channel=data["reply_channel"],
+                ),
+                idempotency_key=data["idempotency_key"] or None,
+            )
+            try:
+                case, _code = services.create_case(intake, request.user)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    target = field if field in form.fields else None
+                    for error in errors:
+                        form.add_error(target, error)
+            else:
+                messages.success(request, _("Case %(number)s recorded.") % {"number": case.number})
+                return HttpResponseRedirect(reverse("cases:detail", args=[case.number]))
+        return render(request, self.template_name, {"form": form}, status=200)
+
+
+class SuggestView(LoginRequiredMixin, View):
+    """htmx: category suggestions, possible duplicates and the caller's earlier cases."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        text = request.GET.get("description", "")
+        category_id = request.GET.get("category") or None
+        suggestions = services.suggest_categories(text)
+        duplicates = services.possible_duplicates(
+            request.user,
+            category_id=category_id or (suggestions[0].pk if suggestions else None),
+            district=request.GET.get("district", ""),
+        )
+        earlier = services.earlier_cases(request.user, phone=request.GET.get("phone", ""))
+        return render(
+            request,
+            "cases/_suggestions.html",
+            {"suggestions": suggestions, "duplicates": duplicates, "earlier": earlier},
+        )
+
+
+# --- Citizens: no login --------------------------------------------------------------------
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    key = f"mailbox:{client_ip(request)}"
+    count = cache.get(key, 0)
+    if count >= settings.YANKAO_MAILBOX_PER_HOUR:
+        return True
+    cache.set(key, count + 1, 3600)
+    return False
+
+
+class MailboxView(View):
+    template_name = "cases/mailbox.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = MailboxForm(initial={"idempotency_key": uuid.uuid4().hex})
+        return render(request, self.template_name, {"form": form})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = MailboxForm(request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form}, status=400)
+        data = form.cleaned_data
+        if data["website"]:  # a bot filled the hidden field
+            return render(request, self.template_name, {"form": MailboxForm()}, status=400)
+        if _rate_limited(request):
+            form.add_error(
+                None, _("Too many messages from your connection; please try again in an hour.")
+            )
+            return render(request, self.template_name, {"form": form}, status=429)
+        intake = services.Intake(
+            case_type=CaseType.PETITION,
+            channel=Channel.MAYORS_MAILBOX,
+            subject=data["subject"],
+            description=data["description"],
+            category=data["category"],
+            district=data["district"],
+            address=data["address"],
+            confidential=data["confidential"],
+            petitioner=services.PetitionerData(
+                name=data["name"], email=data["email"], phone=data["phone"]
+            ),
+            idempotency_key=f"mailbox:{data['idempotency_key']}"
+            if data["idempotency_key"]
+            else None,
+        )
+        try:
+            case, code = services.create_case(intake, None)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+            return render(request, self.template_name, {"form": form}, status=400)
+        return render(request, "cases/mailbox_done.html", {"case": case, "code": code})
+
+
+class TrackView(View):
+    template_name = "cases/track.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = TrackForm(request.GET or None)
+        case = None
+        if form.is_bound and form.is_valid():
+            case = services.find_by_tracking(form.cleaned_data["number"], form.cleaned_data["code"])
+            if case is None:
+                form.add_error(None, _("No case matches this number and tracking code."))
+        return render(
+            request,
+            self.template_name,
+            {
+                "form": form,
+                "case": case,
+                "events": case.events.exclude(action="decide_extension") if case else [],
+                "replies": (
+                    case.replies.all()
+                    if case and case.status in (CaseStatus.REPLIED, CaseStatus.CLOSED)
+                    else []
+                ),
+            },
+        )
