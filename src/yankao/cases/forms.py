@@ -41,6 +41,7 @@ class IntakeForm(forms.Form):
         label=_("category"),
         queryset=Category.objects.none(),
         required=False,
+        empty_label=_("(choose a category)"),
     )
     answer = forms.CharField(
         label=_("Answer given (consultations)"),
@@ -82,7 +83,10 @@ class MailboxForm(forms.Form):
         max_length=5000,
     )
     category = CategoryChoiceField(
-        label=_("category"), queryset=Category.objects.none(), required=True
+        label=_("category"),
+        queryset=Category.objects.none(),
+        required=True,
+        empty_label=_("(choose a category)"),
     )
     confidential = forms.BooleanField(
         label=_("Keep my identity from the agency (the commission relays)"), required=False

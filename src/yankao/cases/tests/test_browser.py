@@ -1,0 +1,89 @@
+"""The citizen-service path in real Chromium: mailbox → agency → commission → citizen."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from yankao.browser import screenshot
+from yankao.cases.models import Case
+from yankao.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
+    page.context.clear_cookies()
+    page.goto(f"{base}/login/")
+    page.get_by_label("帳號").fill(username)
+    page.get_by_label("密碼").fill(PASSWORD)
+    page.get_by_role("button", name="登入").click()
+    page.wait_for_url(f"{base}/")
+
+
+def test_mailbox_to_reply_and_tracking(page, live_server, people, categories):
+    base = live_server.url
+    # A citizen files a petition on the mayor's mailbox, no login.
+    page.goto(f"{base}/mailbox/")
+    page.get_by_label("您的姓名").fill("陳小華")
+    page.get_by_label("電子郵件").fill("hua@example.com")
+    page.get_by_label("行政區").select_option("鳳山區")
+    page.get_by_label("主旨").fill("光遠路人行道破損")
+    page.get_by_label("請說明您希望市府知道或處理的事項").fill(
+        "光遠路人行道紅磚破損，行人容易跌倒。"
+    )
+    page.get_by_label("案件類別").select_option(label=str(categories["sidewalk"]))
+    screenshot(page, "cases-mailbox")
+    page.get_by_role("button", name="送出").click()
+    number = page.locator("#case-number").inner_text()
+    code = page.locator("#tracking-code").inner_text()
+    assert re.fullmatch(r"\d{3}P\d{7}", number) and len(code) == 8
+    screenshot(page, "cases-mailbox-done")
+
+    # The road maintenance office accepts, asks for an extension, and replies.
+    log_in(page, base, "road.officer")
+    page.goto(f"{base}/cases/")
+    assert number in page.content()
+    screenshot(page, "cases-inbox-agency")
+    page.get_by_role("link", name=number).click()
+    assert "陳○華" in page.content()
+    page.get_by_role("button", name="簽收").click()
+    page.get_by_label("展延工作日數").fill("3")
+    page.locator("#ext-reason").fill("需會同廠商現場勘查")
+    page.get_by_role("button", name="送出申請").click()
+    assert "完成" in page.content()
+
+    # The commission approves the extension.
+    log_in(page, base, "rdec.case")
+    page.goto(f"{base}/cases/?tab=extensions")
+    page.get_by_role("link", name=number).click()
+    page.get_by_role("button", name="核定").click()
+    assert Case.objects.get(number=number).extensions.get().status == "approved"
+
+    # The agency replies.
+    log_in(page, base, "road.officer")
+    page.goto(f"{base}/cases/{number}/")
+    page.locator("#rep-handling").fill("已派員修復人行道紅磚。")
+    page.get_by_role("button", name="送出回覆").click()
+    screenshot(page, "cases-detail-replied")
+
+    # The citizen follows the case and reads the reply.
+    page.context.clear_cookies()
+    page.goto(f"{base}/track/?number={number}&code={code}")
+    assert "已派員修復人行道紅磚" in page.content()
+    screenshot(page, "cases-track")
+
+
+def test_operator_records_a_consultation_by_keyboard(page, live_server, people, categories):
+    base = live_server.url
+    log_in(page, base, "operator")
+    page.goto(f"{base}/cases/new/")
+    page.get_by_label("案件類型").select_option("consultation")
+    page.get_by_label("民眾陳述內容").fill("請問路燈不亮要找誰？人行道破損也能報修嗎")
+    page.wait_for_selector("#suggestions li")
+    screenshot(page, "cases-intake-suggestions")
+    page.get_by_label("答覆內容（諮詢案件）").fill("可撥打 1999 報修，並已說明流程。")
+    page.get_by_role("button", name="登錄").click()
+    page.wait_for_url(re.compile(r".*/cases/\d{3}C\d{7}/"))
+    assert "已結案" in page.content()
