@@ -302,6 +302,11 @@ YANKAO_CASE_DISPATCH_HOURS = env_int("YANKAO_CASE_DISPATCH_HOURS", 24)
 YANKAO_CASE_RETURN_WORKING_DAYS = env_int("YANKAO_CASE_RETURN_WORKING_DAYS", 1)
 YANKAO_CASE_DUPLICATE_DAYS = env_int("YANKAO_CASE_DUPLICATE_DAYS", 14)
 YANKAO_CASE_RETENTION_YEARS = env_int("YANKAO_CASE_RETENTION_YEARS", 5)
+# Telling petitioners: the SMS backend (dotted path) and, for the console backend, a file.
+YANKAO_SMS_BACKEND = env_str("YANKAO_SMS_BACKEND", "yankao.cases.senders.ConsoleSmsBackend")
+YANKAO_SMS_FILE_PATH = env_str("YANKAO_SMS_FILE_PATH", "")
+# Reminders: the agency is reminded this many hours before a deadline.
+YANKAO_CASE_REMINDER_HOURS = env_int("YANKAO_CASE_REMINDER_HOURS", 24)
 # Mayor's mailbox: messages accepted per connection per hour.
 YANKAO_MAILBOX_PER_HOUR = env_int("YANKAO_MAILBOX_PER_HOUR", 10)
 # Kaohsiung's bounding box: coordinates outside it are refused.

@@ -7,11 +7,15 @@ class CasesConfig(AppConfig):
     verbose_name = _("Citizen service")
 
     def ready(self) -> None:
+        import datetime as dt
+
         from yankao.attachments.services import register_owner
         from yankao.audit.services import track
+        from yankao.core.services import register_periodic
 
         from .models import ApiClient, Case, Category
 
+        register_periodic("yankao.cases.tasks.send_deadline_reminders", dt.timedelta(minutes=15))
         register_owner(Case)  # letters and faxes carry their scans; photos of hazards
         track(Category)
         track(ApiClient, exclude=("key_hash",))

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yankao.agencies.models import Agency, AgencyKind
 
-from .models import CaseType, Category, Channel, DeclineGround, ReplyChannel
+from .models import CaseType, Category, Channel, DeclineGround, DissatisfactionReason, ReplyChannel
 
 
 def district_choices() -> list[tuple[str, str]]:
@@ -152,3 +152,25 @@ class AssignForm(forms.Form):
 class DeclineForm(forms.Form):
     ground = forms.ChoiceField(label=_("ground for declining"), choices=DeclineGround.choices)
     note = forms.CharField(label=_("reason or note"), max_length=2000)
+
+
+class SurveyForm(forms.Form):
+    number = forms.CharField(widget=forms.HiddenInput)
+    code = forms.CharField(widget=forms.HiddenInput)
+    satisfied = forms.TypedChoiceField(
+        label=_("Are you satisfied with how your case was handled?"),
+        choices=[("1", _("Satisfied")), ("0", _("Not satisfied"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.ChoiceField(
+        label=_("If not, why?"),
+        choices=[("", "—"), *DissatisfactionReason.choices],
+        required=False,
+    )
+    comment = forms.CharField(
+        label=_("comment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )

@@ -410,3 +410,28 @@ class SurveyResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {'+' if self.satisfied else '-'}"
+
+
+class ReminderKind(models.TextChoices):
+    DUE_SOON = "due_soon", _("Deadline approaching")
+    OVERDUE = "overdue", _("Deadline passed")
+
+
+class CaseReminder(models.Model):
+    """A reminder sent once per case and kind, so a retried task never sends it twice."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=12, choices=ReminderKind.choices)
+    deadline_at = models.DateTimeField()
+    sent_at = models.DateTimeField()
+    recipients = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind", "deadline_at"], name="cases_one_reminder_per_deadline"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind}"

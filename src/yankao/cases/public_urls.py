@@ -9,4 +9,5 @@ app_name = "public"
 urlpatterns = [
     path("mailbox/", views.MailboxView.as_view(), name="mailbox"),
     path("track/", views.TrackView.as_view(), name="track"),
+    path("track/survey/", views.SurveyView.as_view(), name="survey"),
 ]

@@ -25,23 +25,26 @@ from yankao.agencies.services import district_office_for, scope_queryset, visibi
 from yankao.audit.services import record_personal_data_view
 from yankao.workdays.roc import roc_year
 
-from . import deadlines
+from . import deadlines, notices
 from .masking import MASKERS
 from .models import (
     END_STATUSES,
     Case,
     CaseHandler,
     CaseSequence,
+    CaseStatus,
     CaseType,
     Category,
     Channel,
     DeclineGround,
+    DissatisfactionReason,
     Extension,
     ExtensionStatus,
     HandlerRole,
     Petitioner,
     Reply,
     ReplyChannel,
+    SurveyResponse,
 )
 from .workflow import TransitionError, transition
 
@@ -457,7 +460,153 @@ def reply(case: Case, user: Any, handling: str, basis: str = "") -> Reply:
 
     action = "submit_reply_for_review" if needs_review else "reply"
     transition(case, action, user, agency=user.agency, apply=apply)
+    if not needs_review:
+        _mark_sent(holder["reply"])
     return holder["reply"]
+
+
+def _mark_sent(answer: Reply) -> None:
+    answer.sent_at = timezone.now()
+    answer.save(update_fields=["sent_at"])
+    notices.reply_sent(answer.case, answer.handling)
+
+
+def _pending_reply(case: Case) -> Reply:
+    answer = case.replies.filter(sent_at__isnull=True).order_by("-created_at").first()
+    if answer is None:
+        raise TransitionError(_("There is no reply waiting for review."))
+    return answer
+
+
+def approve_reply(case: Case, user: Any) -> Reply:
+    """The agency supervisor approves the reply; then it is sent to the petitioner."""
+    _require(handles(user, case) and user.has_role(RoleCode.AGENCY_SUPERVISOR))
+    answer = _pending_reply(case)
+
+    def apply(locked: Case) -> None:
+        answer.reviewed_by = user
+        answer.reviewed_at = timezone.now()
+        answer.save(update_fields=["reviewed_by", "reviewed_at"])
+
+    transition(case, "approve_reply", user, agency=user.agency, apply=apply)
+    _mark_sent(answer)
+    return answer
+
+
+def reject_reply(case: Case, user: Any, reason: str) -> Case:
+    _require(handles(user, case) and user.has_role(RoleCode.AGENCY_SUPERVISOR))
+    return transition(case, "reject_reply", user, note=reason, agency=user.agency)
+
+
+def request_supplement(case: Case, user: Any, note: str) -> Case:
+    """Ask the petitioner for more (補陳): the deadline clock stops until they answer."""
+    _require(handles(user, case))
+
+    def apply(locked: Case) -> None:
+        locked.paused_at = timezone.now()
+
+    return transition(case, "request_supplement", user, note=note, agency=user.agency, apply=apply)
+
+
+def supplement_received(case: Case, user: Any, note: str = "") -> Case:
+    _require(handles(user, case) or is_commission_case_staff(user))
+
+    def apply(locked: Case) -> None:
+        now = timezone.now()
+        if locked.deadline_at and locked.paused_at:
+            locked.deadline_at = deadlines.resumed_deadline(
+                locked.deadline_at, locked.paused_at, now
+            )
+        locked.paused_at = None
+
+    return transition(case, "supplement_received", user, note=note, apply=apply)
+
+
+def withdraw(case: Case, user: Any, note: str) -> Case:
+    """The petitioner withdraws (told to the operator or the agency)."""
+    _require(is_commission_case_staff(user) or handles(user, case))
+
+    def apply(locked: Case) -> None:
+        locked.closed_at = timezone.now()
+
+    return transition(case, "withdraw", user, note=note, apply=apply)
+
+
+def merge(case: Case, user: Any, into: Case, note: str = "") -> Case:
+    """Join a duplicate into the case that carries on (併案)."""
+    _require(is_commission_case_staff(user))
+    if into.pk == case.pk or not into.is_open:
+        raise ValidationError({"into": _("Merge into another case that is still open.")})
+
+    def apply(locked: Case) -> None:
+        locked.merged_into = into
+        locked.closed_at = timezone.now()
+
+    return transition(
+        case, "merge", user, note=note or into.number, data={"into": into.number}, apply=apply
+    )
+
+
+def reopen(case: Case, user: Any, reason: str) -> Case:
+    """Back into the agency's queue (a dissatisfied petitioner, or the commission's review)."""
+    _require(is_commission_case_staff(user))
+
+    def apply(locked: Case) -> None:
+        locked.closed_at = None
+        locked.deadline_at = deadlines.initial_deadline(
+            locked.case_type, locked.category, timezone.now(), district=locked.district
+        )
+
+    return transition(case, "reopen", user, note=reason, agency=case.lead_agency, apply=apply)
+
+
+def answer_survey(
+    case: Case, *, satisfied: bool, reason: str = "", comment: str = ""
+) -> SurveyResponse:
+    """The citizen's satisfaction, once per closed case; dissatisfied answers await review."""
+    if case.status != CaseStatus.CLOSED or case.case_type == CaseType.CONSULTATION:
+        raise ValidationError(_("The survey opens when the case is closed."))
+    if not satisfied and reason not in DissatisfactionReason.values:
+        raise ValidationError({"reason": _("Reason: choose why you are not satisfied.")})
+    try:
+        with transaction.atomic():
+            return SurveyResponse.objects.create(
+                case=case,
+                satisfied=satisfied,
+                reason="" if satisfied else reason,
+                comment=comment.strip()[:2000],
+                answered_at=timezone.now(),
+            )
+    except IntegrityError as exc:
+        raise ValidationError(_("This survey was already answered. Thank you.")) from exc
+
+
+def dissatisfied_queue(user: Any) -> Any:
+    return SurveyResponse.objects.filter(
+        satisfied=False, reviewed_at__isnull=True, case__in=visible_cases(user)
+    ).select_related("case")
+
+
+def review_dissatisfaction(
+    response: SurveyResponse, user: Any, *, reopen_case: bool, note: str
+) -> None:
+    _require(is_commission_case_staff(user))
+    with transaction.atomic():
+        response.reviewed_at = timezone.now()
+        response.reviewed_by = user
+        response.save(update_fields=["reviewed_at", "reviewed_by"])
+        if reopen_case:
+            reopen(response.case, user, note or _("The petitioner was not satisfied."))
+
+
+def anonymise_closed_cases(now: dt.datetime | None = None) -> int:
+    """After the retention period a closed case keeps its facts, not the citizen's identity."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=365 * settings.YANKAO_CASE_RETENTION_YEARS)
+    people = Petitioner.objects.filter(
+        anonymised_at__isnull=True, case__status__in=END_STATUSES, case__closed_at__lt=cutoff
+    )
+    return people.update(name="", phone="", email="", address="", id_number="", anonymised_at=now)
 
 
 # --- Commission actions --------------------------------------------------------------------

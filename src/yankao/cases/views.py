@@ -36,12 +36,13 @@ from .forms import (
     MailboxForm,
     ReasonForm,
     ReplyForm,
+    SurveyForm,
     TrackForm,
 )
 from .models import END_STATUSES, Case, CaseStatus, CaseType, Channel, ExtensionStatus
 from .workflow import TransitionError, allowed_actions
 
-TABS = ("open", "due_soon", "overdue", "returned", "extensions", "closed")
+TABS = ("open", "due_soon", "overdue", "returned", "extensions", "dissatisfied", "closed")
 
 
 def _errors_of(exc: ValidationError) -> list[str]:
@@ -59,6 +60,10 @@ class InboxView(LoginRequiredMixin, ScopedQuerysetMixin, ListView):
         queryset = super().get_queryset().select_related("category", "lead_agency")
         tab = self.tab()
         now = timezone.now()
+        if tab == "dissatisfied":
+            return queryset.filter(
+                survey__satisfied=False, survey__reviewed_at__isnull=True
+            ).order_by("-closed_at", "-id")
         if tab == "closed":
             return queryset.filter(status__in=END_STATUSES).order_by("-closed_at", "-id")
         queryset = queryset.exclude(status__in=END_STATUSES)
@@ -176,6 +181,16 @@ ACTIONS: dict[str, tuple[type, Callable[..., Any]]] = {
         lambda case, user, data: services.reassign(case, user, data["agency"], data["note"] or "-"),
     ),
     "close": (None, lambda case, user, data: services.close(case, user)),
+    "reopen": (
+        ReasonForm,
+        lambda case, user, data: (
+            services.review_dissatisfaction(
+                case.survey, user, reopen_case=True, note=data["reason"]
+            )
+            if hasattr(case, "survey") and case.survey.reviewed_at is None
+            else services.reopen(case, user, data["reason"])
+        ),
+    ),
     "decline": (
         DeclineForm,
         lambda case, user, data: services.decline(case, user, data["ground"], data["note"]),
@@ -357,6 +372,32 @@ class MailboxView(View):
         return render(request, "cases/mailbox_done.html", {"case": case, "code": code})
 
 
+class SurveyView(View):
+    """The citizen answers the satisfaction survey; the case number and code prove who they are."""
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = SurveyForm(request.POST)
+        case = None
+        if form.is_valid():
+            case = services.find_by_tracking(form.cleaned_data["number"], form.cleaned_data["code"])
+        if case is None:
+            raise Http404
+        try:
+            services.answer_survey(
+                case,
+                satisfied=form.cleaned_data["satisfied"],
+                reason=form.cleaned_data["reason"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Thank you for your answer."))
+        query = f"?number={case.number}&code={form.cleaned_data['code']}"
+        return HttpResponseRedirect(reverse("public:track") + query)
+
+
 class TrackView(View):
     template_name = "cases/track.html"
 
@@ -374,6 +415,11 @@ class TrackView(View):
                 "form": form,
                 "case": case,
                 "events": case.events.exclude(action="decide_extension") if case else [],
+                "survey_form": (
+                    SurveyForm(initial={"number": case.number, "code": request.GET.get("code", "")})
+                    if case and case.status == CaseStatus.CLOSED and not hasattr(case, "survey")
+                    else None
+                ),
                 "replies": (
                     case.replies.all()
                     if case and case.status in (CaseStatus.REPLIED, CaseStatus.CLOSED)

@@ -163,3 +163,29 @@ def test_mayors_mailbox_and_tracking_without_login(categories, people, settings)
     assert wrong.context["case"] is None
     bad = client.post(reverse("public:mailbox"), {**form, "email": "nope", "idempotency_key": "m3"})
     assert bad.status_code == 400
+
+
+def test_citizen_answers_the_survey_and_the_commission_reopens(case, people):
+    services.accept(case, people["road_officer"])
+    services.reply(case, people["road_officer"], "已修復人行道。")
+    services.close(case, people["rdec_case"])
+    case.refresh_from_db()
+    code = "ABCD2345"
+    Case.objects.filter(pk=case.pk).update(tracking_code_hash=services.hash_tracking_code(code))
+    citizen = Client(HTTP_ACCEPT_LANGUAGE="zh-hant")
+    page = citizen.get(reverse("public:track"), {"number": case.number, "code": code})
+    assert page.context["survey_form"] is not None
+    citizen.post(
+        reverse("public:survey"),
+        {"number": case.number, "code": code, "satisfied": "0", "reason": "not_solved", "comment": "還是壞的"},
+    )
+    assert citizen.post(
+        reverse("public:survey"), {"number": case.number, "code": "WRONG234", "satisfied": "1"}
+    ).status_code == 404
+    officer = client_for(people["rdec_case"])
+    listed = officer.get(reverse("cases:inbox"), {"tab": "dissatisfied"}).context["object_list"]
+    assert [c.pk for c in listed] == [case.pk]
+    officer.post(reverse("cases:action", args=[case.number, "reopen"]), {"reason": "請再處理"})
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_PROGRESS
+    assert case.survey.reviewed_at is not None
