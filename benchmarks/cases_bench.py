@@ -1,0 +1,108 @@
+"""Case intake rate through the API on one process, and the agency inbox time at N open cases.
+
+Prints figures only. Example: .venv/bin/python benchmarks/cases_bench.py --creates 2000 --open 20000
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import time
+
+from _setup import setup_django
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--creates", type=int, default=1000, help="cases created through the API")
+    parser.add_argument("--open", type=int, default=20000, help="open cases in one agency's inbox")
+    args = parser.parse_args()
+    setup_django()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from yankao.agencies.models import User
+    from yankao.cases.models import (
+        Case,
+        CaseHandler,
+        CaseStatus,
+        CaseType,
+        Category,
+        Channel,
+        Petitioner,
+    )
+
+    call_command("demo", "--quiet-progress", verbosity=0)
+    operator = User.objects.get(username="operator")
+    client = Client()
+    client.force_login(operator)
+    category = Category.objects.filter(
+        case_type=CaseType.PETITION, route_to_district_office=False, agency__kind="second_level"
+    ).first()
+    body = {
+        "case_type": "petition",
+        "channel": "hotline",
+        "category_code": category.code,
+        "description": "光遠路人行道紅磚破損，行人容易絆倒。",
+        "district": "鳳山區",
+        "petitioner": {"name": "王小明", "phone": "0912345123", "email": "ming@example.com"},
+    }
+    started = time.perf_counter()
+    for n in range(args.creates):
+        response = client.post(
+            "/api/v1/cases/", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY=f"b{n}"
+        )
+        assert response.status_code == 201, response.content
+    elapsed = time.perf_counter() - started
+    print(
+        f"[{connection.vendor}] case creations through the API, one process: {args.creates / elapsed:,.0f}/s"
+    )
+
+    # Bulk-load open cases for the road maintenance office, then time its inbox page.
+    agency = category.agency
+    rng = random.Random(7)
+    now = timezone.now()
+    cases = [
+        Case(
+            number=f"999P{n:07d}",
+            case_type=CaseType.PETITION,
+            channel=Channel.HOTLINE,
+            status=CaseStatus.ASSIGNED,
+            category=category,
+            subject="人行道破損",
+            description="人行道破損",
+            lead_agency=agency,
+            received_at=now - dt.timedelta(hours=rng.randint(1, 400)),
+            deadline_at=now + dt.timedelta(hours=rng.randint(-100, 300)),
+        )
+        for n in range(args.open)
+    ]
+    started = time.perf_counter()
+    Case.objects.bulk_create(cases, batch_size=2000)
+    made = Case.objects.filter(number__startswith="999P")
+    CaseHandler.objects.bulk_create(
+        [CaseHandler(case=c, agency=agency, role="lead", assigned_at=now) for c in made],
+        batch_size=2000,
+    )
+    Petitioner.objects.bulk_create(
+        [Petitioner(case=c, name="王小明") for c in made], batch_size=2000
+    )
+    print(f"loaded {args.open:,} open cases in {time.perf_counter() - started:.1f} s")
+    officer = User.objects.filter(agency=agency).first()
+    inbox = Client()
+    inbox.force_login(officer)
+    inbox.get("/cases/")
+    runs = 20
+    started = time.perf_counter()
+    for _ in range(runs):
+        assert inbox.get("/cases/").status_code == 200
+    print(
+        f"[{connection.vendor}] agency inbox page with {Case.objects.filter(lead_agency=agency).count():,} open cases: {(time.perf_counter() - started) / runs * 1000:.0f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
