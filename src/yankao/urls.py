@@ -23,6 +23,7 @@ urlpatterns = [
     path("attachments/", include("yankao.attachments.urls")),
     path("cases/", include("yankao.cases.urls")),
     path("", include("yankao.cases.public_urls")),
+    path("open311/v2/", include("yankao.cases.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_patterns)),

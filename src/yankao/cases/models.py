@@ -106,6 +106,11 @@ class Category(models.Model):
     deadline_hours = models.PositiveSmallIntegerField(_("deadline (hours)"), null=True, blank=True)
     works_site = models.BooleanField(_("works-site report"), default=False)
     requires_review = models.BooleanField(_("reply needs supervisor review"), default=False)
+    confidential = models.BooleanField(
+        _("confidential category"),
+        default=False,
+        help_text=_("Cases of this category hide the petitioner and never appear in public lists."),
+    )
     keywords = models.TextField(_("keywords"), blank=True, help_text=_("Separated by |"))
     active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)

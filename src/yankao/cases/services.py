@@ -247,7 +247,8 @@ def create_case(data: Intake, actor: Any = None) -> tuple[Case, str]:
                 latitude=data.latitude,
                 longitude=data.longitude,
                 received_at=received_at,
-                confidential=data.confidential,
+                confidential=data.confidential
+                or bool(data.category and data.category.confidential),
                 tracking_code_hash=hash_tracking_code(code),
                 idempotency_key=data.idempotency_key or None,
                 created_by=actor if authenticated else None,
@@ -255,7 +256,7 @@ def create_case(data: Intake, actor: Any = None) -> tuple[Case, str]:
                     data.case_type, data.category, received_at, district=data.district
                 ),
             )
-            case.full_clean(exclude=["number", "tracking_code_hash"])
+            case.full_clean(exclude=["number", "tracking_code_hash", "idempotency_key"])
             case.save()
             person = data.petitioner or PetitionerData(anonymous=True)
             Petitioner.objects.create(
