@@ -177,11 +177,20 @@ def test_citizen_answers_the_survey_and_the_commission_reopens(case, people):
     assert page.context["survey_form"] is not None
     citizen.post(
         reverse("public:survey"),
-        {"number": case.number, "code": code, "satisfied": "0", "reason": "not_solved", "comment": "還是壞的"},
+        {
+            "number": case.number,
+            "code": code,
+            "satisfied": "0",
+            "reason": "not_solved",
+            "comment": "還是壞的",
+        },
     )
-    assert citizen.post(
-        reverse("public:survey"), {"number": case.number, "code": "WRONG234", "satisfied": "1"}
-    ).status_code == 404
+    assert (
+        citizen.post(
+            reverse("public:survey"), {"number": case.number, "code": "WRONG234", "satisfied": "1"}
+        ).status_code
+        == 404
+    )
     officer = client_for(people["rdec_case"])
     listed = officer.get(reverse("cases:inbox"), {"tab": "dissatisfied"}).context["object_list"]
     assert [c.pk for c in listed] == [case.pk]
