@@ -307,6 +307,10 @@ YANKAO_SMS_BACKEND = env_str("YANKAO_SMS_BACKEND", "yankao.cases.senders.Console
 YANKAO_SMS_FILE_PATH = env_str("YANKAO_SMS_FILE_PATH", "")
 # Reminders: the agency is reminded this many hours before a deadline.
 YANKAO_CASE_REMINDER_HOURS = env_int("YANKAO_CASE_REMINDER_HOURS", 24)
+# Monthly report: agencies with fewer closed cases than this are listed but not ranked.
+YANKAO_CASE_RANKING_MIN_CASES = env_int("YANKAO_CASE_RANKING_MIN_CASES", 10)
+# A .ttf/.ttc font with Traditional Chinese glyphs for chart images in Word reports (else found).
+YANKAO_REPORT_FONT = env_str("YANKAO_REPORT_FONT", "")
 # Mayor's mailbox: messages accepted per connection per hour.
 YANKAO_MAILBOX_PER_HOUR = env_int("YANKAO_MAILBOX_PER_HOUR", 10)
 # Kaohsiung's bounding box: coordinates outside it are refused.

@@ -21,6 +21,7 @@ urlpatterns = [
     path("calendar/", include("yankao.workdays.urls")),
     path("audit/", include("yankao.audit.urls")),
     path("attachments/", include("yankao.attachments.urls")),
+    path("cases/reports/", include("yankao.cases.reports.urls")),
     path("cases/", include("yankao.cases.urls")),
     path("", include("yankao.cases.public_urls")),
     path("open311/v2/", include("yankao.cases.open311.urls")),

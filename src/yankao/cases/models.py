@@ -196,6 +196,7 @@ class Case(models.Model):
             models.Index(fields=["lead_agency", "status", "deadline_at"]),
             models.Index(fields=["category", "received_at"]),
             models.Index(fields=["case_type", "received_at"]),
+            models.Index(fields=["closed_at"]),
         ]
 
     def __str__(self) -> str:

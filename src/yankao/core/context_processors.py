@@ -24,6 +24,18 @@ class NavItem:
 NAV: tuple[NavItem, ...] = (
     NavItem(_("Home"), "home"),
     NavItem(_("Cases"), "cases:inbox"),
+    NavItem(
+        _("Case reports"),
+        "case_reports:monthly",
+        roles=(
+            RoleCode.RDEC_ADMIN,
+            RoleCode.RDEC_CASE_OFFICER,
+            RoleCode.HOTLINE_OPERATOR,
+            RoleCode.AGENCY_CASE_OFFICER,
+            RoleCode.AGENCY_SUPERVISOR,
+            RoleCode.VIEWER,
+        ),
+    ),
     NavItem(_("Agencies"), "agencies:list"),
     NavItem(
         _("People"),
