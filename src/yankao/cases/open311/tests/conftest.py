@@ -13,7 +13,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from django.urls import NoReverseMatch, reverse
 
 from yankao.cases import services
 from yankao.cases.models import ApiClient, Case, CaseType, Category, Channel
@@ -26,15 +25,6 @@ SCHEMA_DIR = Path(
     os.environ.get("YANKAO_OPEN311_SCHEMAS", REPO.parent / "shared" / "data" / "open311-schemas")
 )
 OFFSET_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$")
-
-
-@pytest.fixture(autouse=True)
-def _open311_urls(settings: Any) -> None:
-    """Serve Open311 from a test URLconf while the project's urls.py does not include it yet."""
-    try:
-        reverse("open311:discovery", kwargs={"fmt": "json"})
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = "yankao.cases.open311.tests.urls"
 
 
 @pytest.fixture

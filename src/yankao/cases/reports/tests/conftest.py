@@ -21,11 +21,6 @@ def at(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> dt.d
     return dt.datetime(year, month, day, hour, minute, tzinfo=TPE)
 
 
-@pytest.fixture(autouse=True)
-def _report_urls(settings: Any) -> None:
-    settings.ROOT_URLCONF = "yankao.cases.reports.tests.urls"
-
-
 @pytest.fixture
 def categories(agencies: dict[str, Any]) -> dict[str, Category]:
     road = Category.objects.create(code="ROAD", name_zh="道路與交通設施", sort_order=10)
