@@ -295,6 +295,13 @@ class CaseViewSet(
             idempotency_key=request.headers.get("Idempotency-Key") or None,
         )
         case, code = _run(lambda: services.create_case(intake, request.user))
+        case = (
+            self.get_queryset()
+            .model.objects.filter(pk=case.pk)
+            .prefetch_related("handlers__agency")
+            .select_related("category", "lead_agency", "petitioner")
+            .get()
+        )
         body = CaseSerializer(case, context={"request": request}).data
         body["tracking_code"] = code
         return Response(body, status=status.HTTP_201_CREATED if code else status.HTTP_200_OK)

@@ -256,7 +256,18 @@ def create_case(data: Intake, actor: Any = None) -> tuple[Case, str]:
                     data.case_type, data.category, received_at, district=data.district
                 ),
             )
-            case.full_clean(exclude=["number", "tracking_code_hash", "idempotency_key"])
+            # Related objects come validated from the intake; skip their existence queries.
+            case.full_clean(
+                exclude=[
+                    "number",
+                    "tracking_code_hash",
+                    "idempotency_key",
+                    "category",
+                    "created_by",
+                    "lead_agency",
+                    "merged_into",
+                ]
+            )
             case.save()
             person = data.petitioner or PetitionerData(anonymous=True)
             Petitioner.objects.create(
@@ -279,8 +290,9 @@ def create_case(data: Intake, actor: Any = None) -> tuple[Case, str]:
             if existing is not None:
                 return existing, ""
         raise
-    case.refresh_from_db()
-    return case, code
+    return Case.objects.select_related("category", "lead_agency", "petitioner").get(
+        pk=case.pk
+    ), code
 
 
 def _close_consultation(case: Case, actor: Any) -> None:
