@@ -148,6 +148,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # A fresh clone has no var/: make the folder so every command can open the database.
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests use a file, not a shared in-memory database: the live server's threads then get their
+    # own connections and SQLite's locking (in-memory sharing breaks on concurrent requests).
+    DATABASES["default"]["TEST"] = {
+        "NAME": env_str("YANKAO_TEST_SQLITE_NAME", str(VAR_DIR / "test_yankao.sqlite3"))
+    }
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE avoids "database is locked" upgrades when a read transaction starts writing.
         "transaction_mode": "IMMEDIATE",
