@@ -22,43 +22,6 @@ def at(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> dt.d
 
 
 @pytest.fixture
-def categories(agencies: dict[str, Any]) -> dict[str, Category]:
-    road = Category.objects.create(code="ROAD", name_zh="道路與交通設施", sort_order=10)
-    env = Category.objects.create(code="ENV", name_zh="環境衛生", sort_order=20)
-    return {
-        "road": road,
-        "env": env,
-        "pothole": Category.objects.create(
-            code="ROAD-POTHOLE",
-            parent=road,
-            name_zh="道路坑洞",
-            case_type=CaseType.DISPATCH,
-            agency=agencies["road"],
-            deadline_hours=4,
-            sort_order=11,
-        ),
-        "sidewalk": Category.objects.create(
-            code="ROAD-SIDEWALK",
-            parent=road,
-            name_zh="人行道破損",
-            case_type=CaseType.PETITION,
-            agency=agencies["road"],
-            deadline_working_days=6,
-            sort_order=12,
-        ),
-        "noise": Category.objects.create(
-            code="ENV-NOISE",
-            parent=env,
-            name_zh="營業場所噪音",
-            case_type=CaseType.PETITION,
-            agency=agencies["epb"],
-            deadline_working_days=6,
-            sort_order=21,
-        ),
-    }
-
-
-@pytest.fixture
 def make_case(categories: dict[str, Category]) -> Callable[..., Case]:
     """A case straight into the table with the times given (the report reads only the table).
 
