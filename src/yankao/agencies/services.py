@@ -181,6 +181,34 @@ class LoadResult:
     unchanged: int = 0
 
 
+def save_by_code(
+    model: type[models.Model],
+    by_code: dict[str, Any],
+    code: str,
+    values: dict[str, Any],
+    result: LoadResult,
+) -> Any:
+    """Create the row with this code, or save only the fields that differ; counts in `result`.
+
+    Shared by the data-file loaders, so reloading a file writes (and audits) only real changes.
+    """
+    row = by_code.get(code)
+    if row is None:
+        row = model.objects.create(code=code, **values)
+        by_code[code] = row
+        result.created += 1
+        return row
+    changed = [key for key, value in values.items() if getattr(row, key) != value]
+    if changed:
+        for key in changed:
+            setattr(row, key, values[key])
+        row.save(update_fields=changed)
+        result.updated += 1
+    else:
+        result.unchanged += 1
+    return row
+
+
 def read_agency_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     """Rows of the agency data file with their line numbers; lines starting with # are notes."""
     with path.open(encoding="utf-8", newline="") as handle:
@@ -255,21 +283,7 @@ def load_agencies(path: Path = AGENCY_DATA_FILE) -> LoadResult:
                 "source": row["source"].strip(),
                 "sort_order": order * 10,
             }
-            agency = by_code.get(row["code"].strip())
-            if agency is None:
-                agency = Agency(code=row["code"].strip(), **values)
-                agency.save()
-                by_code[agency.code] = agency
-                result.created += 1
-            else:
-                changed = [k for k, v in values.items() if getattr(agency, k) != v]
-                if changed:
-                    for key in changed:
-                        setattr(agency, key, values[key])
-                    agency.save(update_fields=changed)
-                    result.updated += 1
-                else:
-                    result.unchanged += 1
+            agency = save_by_code(Agency, by_code, row["code"].strip(), values, result)
             pending_parents.append((agency, row["parent_code"].strip()))
         for agency, parent_code in pending_parents:
             parent_id = by_code[parent_code].pk if parent_code else None

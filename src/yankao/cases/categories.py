@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from yankao.agencies.models import Agency
-from yankao.agencies.services import LoadResult, RowError, read_agency_rows
+from yankao.agencies.services import LoadResult, RowError, read_agency_rows, save_by_code
 
 from .models import CaseType, Category
 
@@ -109,18 +109,5 @@ def load_categories(path: Path = CATEGORY_DATA_FILE) -> LoadResult:
                 "keywords": row["keywords"].strip(),
                 "sort_order": order * 10,
             }
-            category = by_code.get(row["code"].strip())
-            if category is None:
-                category = Category.objects.create(code=row["code"].strip(), **values)
-                by_code[category.code] = category
-                result.created += 1
-                continue
-            changed = [k for k, v in values.items() if getattr(category, k) != v]
-            if changed:
-                for key in changed:
-                    setattr(category, key, values[key])
-                category.save(update_fields=changed)
-                result.updated += 1
-            else:
-                result.unchanged += 1
+            save_by_code(Category, by_code, row["code"].strip(), values, result)
     return result
