@@ -154,6 +154,29 @@ class DeclineForm(forms.Form):
     note = forms.CharField(label=_("reason or note"), max_length=2000)
 
 
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("reason or note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class OptionalNoteForm(forms.Form):
+    note = forms.CharField(label=_("reason or note"), required=False, max_length=2000)
+
+
+class MergeForm(forms.Form):
+    into = forms.CharField(label=_("case number to merge into"), max_length=20)
+    note = forms.CharField(label=_("reason or note"), required=False, max_length=2000)
+
+
+class SplitForm(forms.Form):
+    agencies = forms.ModelMultipleChoiceField(
+        label=_("co-handling agencies"),
+        queryset=Agency.objects.filter(active=True).order_by("sort_order"),
+    )
+    note = forms.CharField(label=_("reason or note"), required=False, max_length=2000)
+
+
 class SurveyForm(forms.Form):
     number = forms.CharField(widget=forms.HiddenInput)
     code = forms.CharField(widget=forms.HiddenInput)

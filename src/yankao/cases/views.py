@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from yankao.agencies.roles import BusinessLine
+from yankao.agencies.roles import BusinessLine, RoleCode
 from yankao.agencies.services import can_write
 from yankao.core.middleware import client_ip
 from yankao.web.scoping import ScopedQuerysetMixin
@@ -34,12 +34,24 @@ from .forms import (
     ExtensionForm,
     IntakeForm,
     MailboxForm,
+    MergeForm,
+    NoteForm,
+    OptionalNoteForm,
     ReasonForm,
     ReplyForm,
+    SplitForm,
     SurveyForm,
     TrackForm,
 )
-from .models import END_STATUSES, Case, CaseStatus, CaseType, Channel, ExtensionStatus
+from .models import (
+    END_STATUSES,
+    Case,
+    CaseStatus,
+    CaseType,
+    Channel,
+    ExtensionStatus,
+    HandlerRole,
+)
 from .workflow import TransitionError, allowed_actions
 
 TABS = ("open", "due_soon", "overdue", "returned", "extensions", "dissatisfied", "closed")
@@ -139,6 +151,14 @@ class CaseDetailView(LoginRequiredMixin, TemplateView):
             decision_form=DecisionForm(),
             assign_form=AssignForm(),
             decline_form=DeclineForm(),
+            split_form=SplitForm(),
+            co_handlers=[
+                h.agency
+                for h in case.handlers.filter(active=True, role=HandlerRole.CO_HANDLER)
+                .select_related("agency")
+            ],
+            supervisor=services.handles(user, case)
+            and user.has_role(RoleCode.AGENCY_SUPERVISOR),
         )
         return context
 
@@ -195,7 +215,41 @@ ACTIONS: dict[str, tuple[type, Callable[..., Any]]] = {
         DeclineForm,
         lambda case, user, data: services.decline(case, user, data["ground"], data["note"]),
     ),
+    "approve-reply": (None, lambda case, user, data: services.approve_reply(case, user)),
+    "reject-reply": (
+        NoteForm,
+        lambda case, user, data: services.reject_reply(case, user, data["note"]),
+    ),
+    "supplement": (
+        NoteForm,
+        lambda case, user, data: services.request_supplement(case, user, data["note"]),
+    ),
+    "supplement-received": (
+        OptionalNoteForm,
+        lambda case, user, data: services.supplement_received(case, user, data["note"]),
+    ),
+    "withdraw": (
+        NoteForm,
+        lambda case, user, data: services.withdraw(case, user, data["note"]),
+    ),
+    "merge": (
+        MergeForm,
+        lambda case, user, data: services.merge(
+            case, user, _merge_target(user, data["into"]), data["note"]
+        ),
+    ),
+    "split": (
+        SplitForm,
+        lambda case, user, data: services.split(case, user, list(data["agencies"]), data["note"]),
+    ),
 }
+
+
+def _merge_target(user: Any, number: str) -> Case:
+    target = services.visible_cases(user).filter(number=number.strip()).first()
+    if target is None:
+        raise ValidationError({"into": _("No open case with this number.")})
+    return target
 
 
 class CaseActionView(LoginRequiredMixin, View):
