@@ -27,6 +27,24 @@ class CategoryChoiceField(forms.ModelChoiceField):
         return str(obj)
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (a letter of several scanned pages)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
 class IntakeForm(forms.Form):
     """The 1999 operator's one-screen intake (and the counter's)."""
 
@@ -57,6 +75,11 @@ class IntakeForm(forms.Form):
     confidential = forms.BooleanField(label=_("confidential (whistle-blower)"), required=False)
     reply_channel = forms.ChoiceField(
         label=_("preferred reply channel"), choices=ReplyChannel.choices, initial=ReplyChannel.PHONE
+    )
+    scans = MultipleFileField(
+        label=_("Scanned letter or fax"),
+        required=False,
+        help_text=_("Required for letters and faxes: PDF or image, one or more files."),
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
 

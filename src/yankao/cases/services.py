@@ -8,12 +8,13 @@ import datetime as dt
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from yankao.agencies.models import Agency
 from yankao.agencies.roles import BusinessLine, RoleCode
 from yankao.agencies.services import district_office_for, scope_queryset, visibility
+from yankao.attachments.services import attach, validate_upload
 from yankao.audit.services import record_personal_data_view
 from yankao.workdays.roc import roc_year
 
@@ -53,6 +55,8 @@ PHONE_RE = re.compile(r"^(?:\+886|0)[2-9][0-9\- ]{6,12}$")
 ID_RE = re.compile(r"^[A-Z][12489ABCD][0-9]{8}$")
 MAX_TEXT = 5000
 PERSONAL_FIELDS = ("name", "phone", "email", "address", "id_number")
+# Paper channels: the case keeps the scan of what the citizen sent.
+SCANNED_CHANNELS = frozenset({Channel.LETTER, Channel.FAX})
 
 
 # --- Case numbers and tracking codes -------------------------------------------------------
@@ -148,6 +152,7 @@ class Intake:
     confidential: bool = False
     received_at: dt.datetime | None = None
     idempotency_key: str | None = None
+    scans: list[File] = field(default_factory=list)
 
 
 def validate_intake(data: Intake) -> dict[str, list[str]]:
@@ -191,6 +196,14 @@ def validate_intake(data: Intake) -> dict[str, list[str]]:
         south, west, north, east = settings.YANKAO_CITY_BOUNDS
         if not (south <= float(data.latitude) <= north and west <= float(data.longitude) <= east):
             add("latitude", _("Location: the coordinates are outside the city."))
+    if data.channel in SCANNED_CHANNELS and not data.scans:
+        add("scans", _("Scanned document: a letter or fax case carries its scan."))
+    for scan in data.scans:
+        try:
+            validate_upload(scan)
+        except ValidationError as exc:
+            for message in exc.messages:
+                add("scans", f"{scan.name}：{message}")
     if data.district and district_office_for(data.district) is None:
         add("district", _("District: unknown district “%(d)s”.") % {"d": data.district})
     person = data.petitioner
@@ -280,6 +293,8 @@ def create_case(data: Intake, actor: Any = None) -> tuple[Case, str]:
                 anonymous=person.anonymous,
                 reply_channel=person.reply_channel,
             )
+            for scan in data.scans:
+                attach(case, scan, actor, caption=str(Channel(data.channel).label))
             if data.case_type == CaseType.CONSULTATION:
                 _close_consultation(case, actor)
             elif agency is not None:

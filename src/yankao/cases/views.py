@@ -315,7 +315,7 @@ class IntakeView(LoginRequiredMixin, View):
         return render(request, self.template_name, {"form": form})
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        form = IntakeForm(request.POST)
+        form = IntakeForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
             intake = services.Intake(
@@ -335,6 +335,7 @@ class IntakeView(LoginRequiredMixin, View):
                     reply_channel=data["reply_channel"],
                 ),
                 idempotency_key=data["idempotency_key"] or None,
+                scans=data["scans"],
             )
             try:
                 case, _code = services.create_case(intake, request.user)
