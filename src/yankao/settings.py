@@ -314,6 +314,9 @@ YANKAO_SMS_FILE_PATH = env_str("YANKAO_SMS_FILE_PATH", "")
 YANKAO_CASE_REMINDER_HOURS = env_int("YANKAO_CASE_REMINDER_HOURS", 24)
 # Monthly report: agencies with fewer closed cases than this are listed but not ranked.
 YANKAO_CASE_RANKING_MIN_CASES = env_int("YANKAO_CASE_RANKING_MIN_CASES", 10)
+# The map of open cases: how many markers at most, and what counts as due soon there.
+YANKAO_CASE_MAP_LIMIT = env_int("YANKAO_CASE_MAP_LIMIT", 2000)
+YANKAO_CASE_MAP_DUE_SOON_HOURS = env_int("YANKAO_CASE_MAP_DUE_SOON_HOURS", 2)
 # A .ttf/.ttc font with Traditional Chinese glyphs for chart images in Word reports (else found).
 YANKAO_REPORT_FONT = env_str("YANKAO_REPORT_FONT", "")
 # Mayor's mailbox: messages accepted per connection per hour.

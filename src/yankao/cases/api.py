@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import include, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -22,7 +23,7 @@ from rest_framework.routers import SimpleRouter
 from yankao.agencies.models import Agency
 from yankao.web.scoping import ScopedQuerysetMixin
 
-from . import services
+from . import maps, services
 from .models import (
     Case,
     CaseEvent,
@@ -305,6 +306,23 @@ class CaseViewSet(
         body = CaseSerializer(case, context={"request": request}).data
         body["tracking_code"] = code
         return Response(body, status=status.HTTP_201_CREATED if code else status.HTTP_200_OK)
+
+    @extend_schema(
+        summary="Open cases with coordinates, as GeoJSON (dispatch only unless all=1)",
+        parameters=[
+            OpenApiParameter("all", bool, description="Every open case, not only dispatch")
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    @action(detail=False, methods=["get"], url_path="map", pagination_class=None)
+    def map(self, request: Request) -> Response:
+        now = timezone.now()
+        points, left_out = maps.map_points(
+            self.get_queryset(), all_types=request.query_params.get("all") in ("1", "true"), now=now
+        )
+        body = maps.geojson(points, now)
+        body["left_out"] = left_out
+        return Response(body)
 
     def _case(self) -> Case:
         return self.get_object()

@@ -26,7 +26,7 @@ from yankao.agencies.services import can_write
 from yankao.core.middleware import client_ip
 from yankao.web.scoping import ScopedQuerysetMixin
 
-from . import services
+from . import maps, services
 from .forms import (
     AssignForm,
     DecisionForm,
@@ -105,6 +105,29 @@ class InboxView(LoginRequiredMixin, ScopedQuerysetMixin, ListView):
         return context
 
 
+class MapView(LoginRequiredMixin, TemplateView):
+    """Open dispatch cases on a map (no tiles: a grid, district names and a table)."""
+
+    template_name = "cases/map.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        all_types = self.request.GET.get("all") == "1"
+        visible = services.visible_cases(self.request.user)
+        now = timezone.now()
+        points, left_out = maps.map_points(visible, all_types=all_types, now=now)
+        context.update(
+            all_types=all_types,
+            points=points,
+            left_out=left_out,
+            svg=maps.to_svg(points, now, lambda n: reverse("cases:detail", args=[n])),
+            districts=maps.district_rows(visible, all_types=all_types, now=now),
+            due_soon_hours=settings.YANKAO_CASE_MAP_DUE_SOON_HOURS,
+            now=now,
+        )
+        return context
+
+
 class BulkAcceptView(LoginRequiredMixin, View):
     def post(self, request: HttpRequest) -> HttpResponse:
         accepted, refused = 0, 0
@@ -154,11 +177,11 @@ class CaseDetailView(LoginRequiredMixin, TemplateView):
             split_form=SplitForm(),
             co_handlers=[
                 h.agency
-                for h in case.handlers.filter(active=True, role=HandlerRole.CO_HANDLER)
-                .select_related("agency")
+                for h in case.handlers.filter(
+                    active=True, role=HandlerRole.CO_HANDLER
+                ).select_related("agency")
             ],
-            supervisor=services.handles(user, case)
-            and user.has_role(RoleCode.AGENCY_SUPERVISOR),
+            supervisor=services.handles(user, case) and user.has_role(RoleCode.AGENCY_SUPERVISOR),
         )
         return context
 

@@ -78,7 +78,10 @@ def test_supervisor_approves_or_sends_back_a_reply(categories, people, make_user
     case.refresh_from_db()
     assert case.status == CaseStatus.PENDING_REVIEW
     # the case officer cannot approve their own reply
-    assert "核可並寄出" not in officer.get(reverse("cases:detail", args=[case.number])).content.decode()
+    assert (
+        "核可並寄出"
+        not in officer.get(reverse("cases:detail", args=[case.number])).content.decode()
+    )
     post(officer, case, "approve-reply")
     case.refresh_from_db()
     assert case.status == CaseStatus.PENDING_REVIEW
@@ -150,6 +153,10 @@ def test_commission_declines_with_a_legal_ground(categories, people):
     rdec = client_for(people["rdec_case"])
     page = rdec.get(reverse("cases:detail", args=[case.number])).content.decode()
     assert "不予處理" in page
-    post(rdec, case, "decline", {"ground": DeclineGround.ALREADY_ANSWERED, "note": "同一事由已答覆"})
+    post(
+        rdec, case, "decline", {"ground": DeclineGround.ALREADY_ANSWERED, "note": "同一事由已答覆"}
+    )
     case.refresh_from_db()
-    assert case.status == CaseStatus.DECLINED and case.decline_ground == DeclineGround.ALREADY_ANSWERED
+    assert (
+        case.status == CaseStatus.DECLINED and case.decline_ground == DeclineGround.ALREADY_ANSWERED
+    )
