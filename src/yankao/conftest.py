@@ -20,6 +20,14 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_agency_cache() -> None:
+    """Each test has its own agencies; a routing table kept from another test would mislead."""
+    from yankao.agencies.services import forget_district_offices
+
+    forget_district_offices()
+
+
 @pytest.fixture
 def agencies(db: Any) -> dict[str, Agency]:
     """City → RDEC, Public Works (→ Road Maintenance), Environmental Protection, a district."""

@@ -266,7 +266,7 @@ YANKAO_WORKER_HEARTBEAT_MAX_AGE = env_int("YANKAO_WORKER_HEARTBEAT_MAX_AGE", 120
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "yankao.agencies.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -313,6 +313,8 @@ YANKAO_SMS_FILE_PATH = env_str("YANKAO_SMS_FILE_PATH", "")
 # Reminders: the agency is reminded this many hours before a deadline.
 YANKAO_CASE_REMINDER_HOURS = env_int("YANKAO_CASE_REMINDER_HOURS", 24)
 # Monthly report: agencies with fewer closed cases than this are listed but not ranked.
+# How long a process keeps the district offices it routes to (a change on this server clears it).
+YANKAO_AGENCY_CACHE_SECONDS = env_int("YANKAO_AGENCY_CACHE_SECONDS", 300)
 YANKAO_CASE_RANKING_MIN_CASES = env_int("YANKAO_CASE_RANKING_MIN_CASES", 10)
 # The map of open cases: how many markers at most, and what counts as due soon there.
 YANKAO_CASE_MAP_LIMIT = env_int("YANKAO_CASE_MAP_LIMIT", 2000)

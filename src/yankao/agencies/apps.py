@@ -11,5 +11,13 @@ class AgenciesConfig(AppConfig):
 
         from .models import Agency, User
 
+        from django.db.models.signals import post_delete, post_save
+
+        from .services import forget_district_offices
+
         track(Agency)
         track(User)
+        post_save.connect(forget_district_offices, sender=Agency, dispatch_uid="district-offices")
+        post_delete.connect(
+            forget_district_offices, sender=Agency, dispatch_uid="district-offices-d"
+        )

@@ -37,3 +37,13 @@ class LockoutModelBackend(ModelBackend):
                 % {"minutes": settings.YANKAO_LOGIN_LOCKOUT_MINUTES}
             )
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+    def get_user(self, user_id: Any) -> Any:
+        """The agency comes with the user: scoping and the audit log read it on every request."""
+        from .models import User
+
+        try:
+            user = User._default_manager.select_related("agency").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None

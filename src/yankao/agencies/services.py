@@ -7,6 +7,7 @@ queryset through `scope_queryset`, so an agency user never reaches another agenc
 from __future__ import annotations
 
 import csv
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import reduce
@@ -14,6 +15,7 @@ from operator import or_
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
@@ -42,11 +44,32 @@ def descendant_ids(agency_id: int) -> set[int]:
     return found
 
 
+_district_offices: tuple[float, dict[str, Agency]] | None = None
+
+
 def district_office_for(district: str) -> Agency | None:
-    """The district office that serves a district name such as 鳳山區 (routing uses this)."""
-    return (
-        Agency.objects.active().filter(kind=AgencyKind.DISTRICT_OFFICE, district=district).first()
-    )
+    """The district office that serves a district name such as 鳳山區 (routing uses this).
+
+    Every intake asks, so the 38 offices are kept per process for a short while
+    (`YANKAO_AGENCY_CACHE_SECONDS`); a change saved on this server clears it at once.
+    """
+    global _district_offices
+    now = time.monotonic()
+    if (
+        _district_offices is None
+        or now - _district_offices[0] > settings.YANKAO_AGENCY_CACHE_SECONDS
+    ):
+        offices = (
+            Agency.objects.active().filter(kind=AgencyKind.DISTRICT_OFFICE).exclude(district="")
+        )
+        _district_offices = (now, {office.district: office for office in offices.order_by("-pk")})
+    return _district_offices[1].get(district)
+
+
+def forget_district_offices(**kwargs: Any) -> None:
+    """Signal receiver: an agency changed, read the district offices again."""
+    global _district_offices
+    _district_offices = None
 
 
 def commission() -> Agency | None:

@@ -27,6 +27,7 @@ from . import maps, services
 from .models import (
     Case,
     CaseEvent,
+    CaseHandler,
     CaseStatus,
     CaseType,
     Category,
@@ -157,7 +158,7 @@ class IntakeSerializer(serializers.Serializer):
     def validate_category_code(self, value: str) -> Category | None:
         if not value:
             return None
-        category = Category.objects.filter(code=value).first()
+        category = Category.objects.select_related("agency").filter(code=value).first()
         if category is None:
             raise serializers.ValidationError(_("Unknown category: %(code)s") % {"code": value})
         return category
@@ -296,13 +297,17 @@ class CaseViewSet(
             idempotency_key=request.headers.get("Idempotency-Key") or None,
         )
         case, code = _run(lambda: services.create_case(intake, request.user))
-        case = (
-            self.get_queryset()
-            .model.objects.filter(pk=case.pk)
-            .prefetch_related("handlers__agency")
-            .select_related("category", "lead_agency", "petitioner")
-            .get()
-        )
+        if code:
+            # A new case has no co-handlers yet; spare the serializer a query for them.
+            case._prefetched_objects_cache = {"handlers": CaseHandler.objects.none()}
+        else:  # a retry: the case recorded the first time, read back whole
+            case = (
+                self.get_queryset()
+                .model.objects.filter(pk=case.pk)
+                .prefetch_related("handlers__agency")
+                .select_related("category", "lead_agency", "petitioner")
+                .get()
+            )
         body = CaseSerializer(case, context={"request": request}).data
         body["tracking_code"] = code
         return Response(body, status=status.HTTP_201_CREATED if code else status.HTTP_200_OK)

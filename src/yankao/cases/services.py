@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,7 +48,7 @@ from .models import (
     ReplyChannel,
     SurveyResponse,
 )
-from .workflow import TransitionError, transition
+from .workflow import TransitionError, start, transition
 
 TYPE_LETTER = {CaseType.CONSULTATION: "C", CaseType.PETITION: "P", CaseType.DISPATCH: "D"}
 PHONE_RE = re.compile(r"^(?:\+886|0)[2-9][0-9\- ]{6,12}$")
@@ -65,11 +65,18 @@ SCANNED_CHANNELS = frozenset({Channel.LETTER, Channel.FAX})
 def next_case_number(case_type: str, at: dt.datetime) -> str:
     """ROC year + type letter + sequence, e.g. 115P0000123; call inside a transaction."""
     year = roc_year(timezone.localtime(at).year)
-    CaseSequence.objects.get_or_create(year=year)
-    sequence = CaseSequence.objects.select_for_update().get(year=year)
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return f"{year}{TYPE_LETTER[case_type]}{sequence.last:07d}"
+    table = connection.ops.quote_name(CaseSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        # One statement takes the row lock and the number (SQLite ≥ 3.35 and PostgreSQL).
+        cursor.execute(
+            f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last",  # noqa: S608
+            [year],
+        )
+        row = cursor.fetchone()
+    if row is None:  # the first case of the year
+        CaseSequence.objects.get_or_create(year=year)
+        return next_case_number(case_type, at)
+    return f"{year}{TYPE_LETTER[case_type]}{row[0]:07d}"
 
 
 def hash_tracking_code(code: str) -> str:
@@ -281,7 +288,18 @@ def create_case(data: Intake, actor: Any = None) -> tuple[Case, str]:
                     "merged_into",
                 ]
             )
-            case.save()
+            if data.case_type == CaseType.CONSULTATION:
+                # Answered on the line: recorded, closed, never routed.
+                case.closed_at = case.received_at
+                start(case, "answer_on_line", actor, now=now)
+            elif agency is not None:
+                case.lead_agency = agency
+                start(case, "assign", actor, agency=agency, data={"agency": agency.code}, now=now)
+                CaseHandler.objects.create(
+                    case=case, agency=agency, role=HandlerRole.LEAD, assigned_at=now
+                )
+            else:
+                case.save(force_insert=True)
             person = data.petitioner or PetitionerData(anonymous=True)
             Petitioner.objects.create(
                 case=case,
@@ -295,28 +313,14 @@ def create_case(data: Intake, actor: Any = None) -> tuple[Case, str]:
             )
             for scan in data.scans:
                 attach(case, scan, actor, caption=str(Channel(data.channel).label))
-            if data.case_type == CaseType.CONSULTATION:
-                _close_consultation(case, actor)
-            elif agency is not None:
-                _assign(case, agency, actor, action="assign", note="")
     except IntegrityError:
         if data.idempotency_key:
             existing = Case.objects.filter(idempotency_key=data.idempotency_key).first()
             if existing is not None:
                 return existing, ""
         raise
-    return Case.objects.select_related("category", "lead_agency", "petitioner").get(
-        pk=case.pk
-    ), code
-
-
-def _close_consultation(case: Case, actor: Any) -> None:
-    """A consultation is answered on the line: recorded, closed, never routed."""
-
-    def apply(locked: Case) -> None:
-        locked.closed_at = locked.received_at
-
-    transition(case, "answer_on_line", actor, apply=apply)
+    # What the caller shows next is in memory already: category, agency and petitioner.
+    return case, code
 
 
 def _assign(case: Case, agency: Agency, actor: Any, *, action: str, note: str) -> Case:

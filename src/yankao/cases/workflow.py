@@ -107,6 +107,71 @@ def allowed_actions(case: Case) -> list[str]:
     return [action for action, move in TRANSITIONS.items() if case.status in move.sources]
 
 
+def start(
+    case: Case,
+    action: str,
+    actor: Any,
+    *,
+    note: str = "",
+    agency: Any = None,
+    data: dict[str, Any] | None = None,
+    now: dt.datetime | None = None,
+) -> Case:
+    """The first move of a case being recorded: insert it already moved, with its history.
+
+    Call inside the intake's transaction with an unsaved case; nobody else can hold a row
+    that does not exist yet, so there is nothing to lock. Saves two statements per intake.
+    """
+    if case.pk is not None:
+        raise ValueError("start() records a new case; use transition() for a saved one.")
+    move = TRANSITIONS[action]
+    if case.status not in move.sources:
+        raise TransitionError(
+            _("This case is “%(status)s”; the action “%(action)s” is not allowed now.")
+            % {"status": case.get_status_display(), "action": action}
+        )
+    before = case.status
+    if move.target is not None:
+        case.status = move.target
+    case.save(force_insert=True)
+    _history(case, action, before, actor, agency=agency, note=note, data=data, now=now)
+    return case
+
+
+def _history(
+    case: Case,
+    action: str,
+    before: str,
+    actor: Any,
+    *,
+    agency: Any,
+    note: str,
+    data: dict[str, Any] | None,
+    now: dt.datetime | None,
+) -> None:
+    """Append the case event and the audit entry; never edits an earlier one."""
+    authenticated = bool(actor is not None and getattr(actor, "is_authenticated", False))
+    CaseEvent.objects.create(
+        case=case,
+        at=now or timezone.now(),
+        action=action,
+        from_status=before,
+        to_status=case.status,
+        actor=actor if authenticated else None,
+        actor_name=actor.get_username() if authenticated else "",
+        agency=agency,
+        note=note.strip(),
+        data=data or {},
+    )
+    record(
+        AuditAction.STATUS,
+        case,
+        actor=actor if authenticated else None,
+        changes={"action": action, "status": {"old": before, "new": case.status}},
+        note=note.strip(),
+    )
+
+
 def transition(
     case: Case | int,
     action: str,
@@ -139,24 +204,5 @@ def transition(
         if move.target is not None:
             locked.status = move.target
         locked.save()
-        authenticated = bool(actor is not None and getattr(actor, "is_authenticated", False))
-        CaseEvent.objects.create(
-            case=locked,
-            at=now,
-            action=action,
-            from_status=before,
-            to_status=locked.status,
-            actor=actor if authenticated else None,
-            actor_name=actor.get_username() if authenticated else "",
-            agency=agency,
-            note=note.strip(),
-            data=data or {},
-        )
-        record(
-            AuditAction.STATUS,
-            locked,
-            actor=actor if authenticated else None,
-            changes={"action": action, "status": {"old": before, "new": locked.status}},
-            note=note.strip(),
-        )
+        _history(locked, action, before, actor, agency=agency, note=note, data=data, now=now)
     return locked
