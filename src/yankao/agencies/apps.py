@@ -7,12 +7,11 @@ class AgenciesConfig(AppConfig):
     verbose_name = _("Agencies and people")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from yankao.audit.services import track
 
         from .models import Agency, User
-
-        from django.db.models.signals import post_delete, post_save
-
         from .services import forget_district_offices
 
         track(Agency)
