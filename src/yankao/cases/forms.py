@@ -68,6 +68,20 @@ class IntakeForm(forms.Form):
     )
     district = forms.ChoiceField(label=_("district"), required=False)
     address = forms.CharField(label=_("address"), max_length=200, required=False)
+    latitude = forms.DecimalField(
+        label=_("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        help_text=_("Optional, e.g. 22.627 (from the caller's app or a map)."),
+    )
+    longitude = forms.DecimalField(
+        label=_("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        help_text=_("Optional, e.g. 120.357."),
+    )
     name = forms.CharField(label=_("Petitioner's name"), max_length=100, required=False)
     phone = forms.CharField(label=_("phone"), max_length=30, required=False)
     email = forms.CharField(label=_("e-mail"), max_length=254, required=False)

@@ -25,6 +25,7 @@ from .models import END_STATUSES, Case, CaseType
 
 WIDTH = 720.0
 MARGIN = 36.0
+LEFT = 70.0  # room for the latitude labels
 URGENCY_STYLE = {
     "overdue": ("#b3261e", "triangle"),
     "due_soon": ("#b35900", "square"),
@@ -205,12 +206,12 @@ def to_svg(points: list[MapPoint], now: dt.datetime, url_for: Any) -> SafeString
     """The map as inline SVG; every marker links to its case and names it in a tooltip."""
     south, west, north, east = _extent(points)
     x_scale = math.cos(math.radians((south + north) / 2))
-    inner = WIDTH - 2 * MARGIN
+    inner = WIDTH - LEFT - MARGIN
     scale = inner / ((east - west) * x_scale)
     height = (north - south) * scale + 2 * MARGIN
 
     def xy(lat: float, lon: float) -> tuple[float, float]:
-        return MARGIN + (lon - west) * x_scale * scale, MARGIN + (north - lat) * scale
+        return LEFT + (lon - west) * x_scale * scale, MARGIN + (north - lat) * scale
 
     title = _("Open cases on the map")
     description = _("%(n)s cases; the table below lists them by district.") % {"n": len(points)}
@@ -235,8 +236,8 @@ def to_svg(points: list[MapPoint], now: dt.datetime, url_for: Any) -> SafeString
     while lat < north:
         _x, y = xy(lat, west)
         parts.append(
-            f'<line x1="{MARGIN}" y1="{y:.1f}" x2="{WIDTH - MARGIN:.1f}" y2="{y:.1f}" stroke="#dde2e7"/>'
-            f'<text x="{MARGIN - 4}" y="{y + 3:.1f}" font-size="10" fill="#505a64" '
+            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - MARGIN:.1f}" y2="{y:.1f}" stroke="#dde2e7"/>'
+            f'<text x="{LEFT - 4}" y="{y + 3:.1f}" font-size="10" fill="#505a64" '
             f'text-anchor="end">{lat:.3f}°N</text>'
         )
         lat += step

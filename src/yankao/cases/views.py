@@ -349,6 +349,8 @@ class IntakeView(LoginRequiredMixin, View):
                 answer=data["answer"],
                 district=data["district"],
                 address=data["address"],
+                latitude=data["latitude"],
+                longitude=data["longitude"],
                 confidential=data["confidential"],
                 petitioner=services.PetitionerData(
                     name=data["name"],

@@ -206,7 +206,7 @@ def grouped_columns(
 ) -> Chart:
     """Columns side by side per category (e.g. received and closed per month), with a legend."""
     maximum = max((v for s in series for v in s.values), default=0) or 1
-    step = nice_step(maximum)
+    step = max(1.0, nice_step(maximum))  # counts: never a gridline between two whole numbers
     top_value = math.ceil(maximum / step) * step
     left = text_width(f"{top_value:,.0f}", SMALL) + 14
     top, bottom = 32.0, height - 28

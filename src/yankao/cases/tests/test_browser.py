@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.utils import timezone
 
 from yankao.browser import screenshot
 from yankao.cases.models import Case
@@ -68,11 +69,30 @@ def test_mailbox_to_reply_and_tracking(page, live_server, people, categories):
     page.get_by_role("button", name="送出回覆").click()
     screenshot(page, "cases-detail-replied")
 
-    # The citizen follows the case and reads the reply.
+    # The commission closes it and sees it in this month's report.
+    log_in(page, base, "rdec.case")
+    page.goto(f"{base}/cases/{number}/")
+    page.get_by_role("button", name="結案").click()
+    assert Case.objects.get(number=number).status == "closed"
+    today = timezone.localdate()
+    page.goto(f"{base}/cases/reports/?year={today.year}&month={today.month}")
+    row = page.locator("tr", has=page.get_by_role("rowheader", name=str(road_agency(number))))
+    assert row.first.locator("td").nth(1).inner_text() == "1"  # received 1 (after the rank)
+    screenshot(page, "cases-monthly-report")
+
+    # The citizen follows the case, reads the reply and answers the survey.
     page.context.clear_cookies()
     page.goto(f"{base}/track/?number={number}&code={code}")
     assert "已派員修復人行道紅磚" in page.content()
     screenshot(page, "cases-track")
+    page.get_by_label("滿意", exact=True).check()
+    page.get_by_role("button", name="送出").click()
+    assert "感謝您的填答" in page.content()
+    assert Case.objects.get(number=number).survey.satisfied is True
+
+
+def road_agency(number: str):  # type: ignore[no-untyped-def]
+    return Case.objects.select_related("lead_agency").get(number=number).lead_agency
 
 
 def test_operator_records_a_consultation_by_keyboard(page, live_server, people, categories):
@@ -87,3 +107,28 @@ def test_operator_records_a_consultation_by_keyboard(page, live_server, people, 
     page.get_by_role("button", name="登錄").click()
     page.wait_for_url(re.compile(r".*/cases/\d{3}C\d{7}/"))
     assert "已結案" in page.content()
+
+
+def test_operator_records_a_dispatch_case_that_shows_on_the_map(
+    page, live_server, people, categories
+):
+    base = live_server.url
+    log_in(page, base, "operator")
+    page.goto(f"{base}/cases/new/")
+    page.get_by_label("案件類型").select_option("dispatch")
+    page.get_by_label("民眾陳述內容").fill("中山路口有大坑洞，機車差點摔倒")
+    page.get_by_label("案件類別").select_option(label=str(categories["pothole"]))
+    page.get_by_label("行政區").select_option("鳳山區")
+    page.get_by_label("緯度").fill("22.6270")
+    page.get_by_label("經度").fill("120.3570")
+    page.get_by_label("電話").fill("0912345678")
+    page.get_by_role("button", name="登錄").click()
+    page.wait_for_url(re.compile(r".*/cases/\d{3}D\d{7}/"))
+    number = page.url.rstrip("/").rsplit("/", 1)[1]
+    assert Case.objects.get(number=number).status == "assigned"
+    page.goto(f"{base}/cases/map/")
+    assert page.locator("svg.case-map a.map-point").count() == 1
+    assert number in page.content()
+    screenshot(page, "cases-map")
+    page.locator("svg.case-map a.map-point").first.click()
+    page.wait_for_url(re.compile(rf".*/cases/{number}/"))

@@ -93,3 +93,17 @@ def test_channel_chart_lists_shares(agencies, make_case, consultation):
     bars = [s for s in chart.shapes if isinstance(s, charts.Rect) and s.bar]
     assert len(bars) == 2
     assert "75.0%" in bars[0].tooltip and "25.0%" in bars[1].tooltip  # largest first
+
+
+@pytest.mark.parametrize("top", [1, 2, 3, 7])
+def test_small_counts_get_whole_number_gridlines_only(top: int) -> None:
+    chart = charts.grouped_columns(
+        "t", "d", ["1月", "2月"], [charts.Series("已收件", charts.PRIMARY, [0, top])]
+    )
+    labels = [
+        s.text
+        for s in chart.shapes
+        if isinstance(s, charts.Text) and s.anchor == "end" and s.text.replace(",", "").isdigit()
+    ]
+    assert len(labels) == len(set(labels))  # no "1, 1, 1, 0, 0" axis
+    assert labels[0] == "0" and int(labels[-1]) >= top
