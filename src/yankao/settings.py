@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "yankao.audit",
     "yankao.attachments",
     "yankao.cases",
+    "yankao.plans",
 ]
 
 MIDDLEWARE = [
@@ -327,6 +328,14 @@ YANKAO_MAILBOX_PER_HOUR = env_int("YANKAO_MAILBOX_PER_HOUR", 10)
 YANKAO_CITY_BOUNDS = tuple(
     float(v) for v in env_list("YANKAO_CITY_BOUNDS", ["22.45", "120.15", "23.48", "121.05"])
 )
+
+# --- Plan control ----------------------------------------------------------------------------
+# Behind when planned minus actual progress reaches this many points; a spending rate below the
+# warning percent needs a cause too; monthly reports are due on this day of the next month.
+YANKAO_PLAN_BEHIND_POINTS = env_int("YANKAO_PLAN_BEHIND_POINTS", 5)
+YANKAO_PLAN_SPENDING_WARNING_PERCENT = env_int("YANKAO_PLAN_SPENDING_WARNING_PERCENT", 90)
+YANKAO_PLAN_REPORT_DAY = env_int("YANKAO_PLAN_REPORT_DAY", 6)
+YANKAO_PLAN_TREND_MONTHS = env_int("YANKAO_PLAN_TREND_MONTHS", 3)
 
 # --- Demo -------------------------------------------------------------------------------------
 # The password given to the demo logins that `yankao demo` creates (development only).

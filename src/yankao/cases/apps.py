@@ -16,6 +16,7 @@ class CasesConfig(AppConfig):
         from .models import ApiClient, Case, Category
 
         register_periodic("yankao.cases.tasks.send_deadline_reminders", dt.timedelta(minutes=15))
+        register_periodic("yankao.cases.tasks.build_case_month_figures", dt.timedelta(hours=1))
         register_owner(Case)  # letters and faxes carry their scans; photos of hazards
         track(Category)
         track(ApiClient, exclude=("key_hash",))

@@ -441,3 +441,47 @@ class CaseReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind}"
+
+
+class CaseMonthFigures(models.Model):
+    """One month's counts, summed once the month is over (ADR 0006), per agency, channel,
+    case type and category; rows with an empty channel carry the agency's other figures
+    (working days, extensions, returns, survey answers). The monthly report adds these up
+    instead of scanning years of cases."""
+
+    month = models.DateField()
+    agency = models.ForeignKey(Agency, null=True, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=20, blank=True)
+    case_type = models.CharField(max_length=12, blank=True)
+    category = models.ForeignKey(Category, null=True, on_delete=models.CASCADE, related_name="+")
+    received = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    closed_on_time = models.PositiveIntegerField(default=0)
+    closed_late = models.PositiveIntegerField(default=0)
+    consultations = models.PositiveIntegerField(default=0)
+    answered_on_line = models.PositiveIntegerField(default=0)
+    working_days_total = models.IntegerField(default=0)
+    working_days_cases = models.PositiveIntegerField(default=0)
+    outside_calendar = models.PositiveIntegerField(default=0)
+    extensions_requested = models.PositiveIntegerField(default=0)
+    extensions_approved = models.PositiveIntegerField(default=0)
+    returns = models.PositiveIntegerField(default=0)
+    survey_answered = models.PositiveIntegerField(default=0)
+    survey_satisfied = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "agency"])]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.agency_id} {self.channel} {self.case_type}"
+
+
+class CaseMonthBuild(models.Model):
+    """Which months are summed in `CaseMonthFigures`; a dirty month is summed again."""
+
+    month = models.DateField(primary_key=True)
+    built_at = models.DateTimeField()
+    dirty = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}{' (dirty)' if self.dirty else ''}"

@@ -313,6 +313,10 @@ def create_case(data: Intake, actor: Any = None) -> tuple[Case, str]:
             )
             for scan in data.scans:
                 attach(case, scan, actor, caption=str(Channel(data.channel).label))
+            if data.received_at is not None:
+                from .reports.built import mark_dirty  # a month already summed gets this case
+
+                mark_dirty(timezone.localdate(data.received_at))
     except IntegrityError:
         if data.idempotency_key:
             existing = Case.objects.filter(idempotency_key=data.idempotency_key).first()

@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from django.conf import settings
@@ -401,20 +401,23 @@ def _scoped(queryset: QuerySet[Any], field_name: str, agency_ids: Collection[int
     return queryset.filter(**{f"{field_name}__in": list(agency_ids)})
 
 
-def _case_groups(period: Period, agency_ids: Collection[int] | None) -> Iterable[tuple[Any, ...]]:
+def _case_groups(
+    period: Period, agency_ids: Collection[int] | None, *, overdue: bool = True
+) -> Iterable[tuple[Any, ...]]:
     """The one scan: every case touching the year to date, grouped four ways at once.
 
-    Rows are (agency, channel, case type, category, *counts in the vector's order).
+    Rows are (agency, channel, case type, category, *counts in the vector's order). Without
+    `overdue` the cases that only count as open and overdue at the end are left out (month
+    sums count those live).
     """
     ys, end = period.year_start, period.end
     # Each branch can use an index (received_at, closed_at, status+deadline_at), so the
     # database can combine them instead of scanning years of closed cases.
-    touching = (
-        _received_in(ys, end)
-        | Q(closed_at__gte=ys, closed_at__lt=end)
-        | Q(status__in=_OPEN, deadline_at__lt=end)
-        | Q(closed_at__gte=end, deadline_at__lt=end)
-    )
+    touching = _received_in(ys, end) | Q(closed_at__gte=ys, closed_at__lt=end)
+    if overdue:
+        touching |= Q(status__in=_OPEN, deadline_at__lt=end) | Q(
+            closed_at__gte=end, deadline_at__lt=end
+        )
     queryset = _scoped(Case.objects.filter(touching), "lead_agency_id", agency_ids)
     aggregates = _case_aggregates(period)
     return (
@@ -612,6 +615,49 @@ def _breakdown(
     return rows
 
 
+@dataclass
+class Collected:
+    """A report's counts before they become rows: buckets per agency, channel, type, group."""
+
+    size: int
+    by_agency: dict[int | None, _Bucket] = field(default_factory=dict)
+    by_channel: dict[str, _Bucket] = field(default_factory=dict)
+    by_type: dict[str, _Bucket] = field(default_factory=dict)
+    by_group: dict[int | None, _Bucket] = field(default_factory=dict)
+    outside: int = 0
+
+    def add(
+        self,
+        keys: tuple[int | None, str, str, int | None],
+        counts: Sequence[int],
+        parent_of: dict[int, int],
+    ) -> None:
+        agency_id, channel, case_type, category_id = keys
+        group = parent_of.get(category_id) if category_id else None
+        for buckets, key in (
+            (self.by_agency, agency_id),
+            (self.by_channel, channel),
+            (self.by_type, case_type),
+            (self.by_group, group),
+        ):
+            bucket = buckets.get(key)  # type: ignore[attr-defined]
+            if bucket is None:
+                bucket = buckets[key] = _Bucket(self.size)  # type: ignore[index]
+            bucket.add_counts(counts)
+
+
+def collect_live(
+    period: Period, agency_ids: Collection[int] | None, parent_of: dict[int, int]
+) -> Collected:
+    """Everything from the case tables themselves (the current month, or months not summed)."""
+    collected = Collected(size=_SERIES + 2 * period.month)
+    for agency_id, channel, case_type, category_id, *counts in _case_groups(period, agency_ids):
+        collected.add((agency_id, channel, case_type, category_id), counts, parent_of)
+    collected.outside = _add_working_days(period, agency_ids, collected.by_agency)
+    _add_activity(period, agency_ids, collected.by_agency)
+    return collected
+
+
 def monthly_report(
     year: int,
     month: int,
@@ -627,25 +673,14 @@ def monthly_report(
     period = Period(year, month)
     limit = ranking_min_cases() if min_cases is None else min_cases
     size = _SERIES + 2 * period.month
-    by_agency: dict[int | None, _Bucket] = {}
-    by_channel: dict[str, _Bucket] = {}
-    by_type: dict[str, _Bucket] = {}
-    by_group: dict[int | None, _Bucket] = {}
     parent_of, group_labels = _category_groups()
-    for agency_id, channel, case_type, category_id, *counts in _case_groups(period, agency_ids):
-        group = parent_of.get(category_id) if category_id else None
-        for buckets, key in (
-            (by_agency, agency_id),
-            (by_channel, channel),
-            (by_type, case_type),
-            (by_group, group),
-        ):
-            bucket = buckets.get(key)
-            if bucket is None:
-                bucket = buckets[key] = _Bucket(size)
-            bucket.add_counts(counts)
-    outside = _add_working_days(period, agency_ids, by_agency)
-    _add_activity(period, agency_ids, by_agency)
+    from .built import collect_built  # the month sums; they read this module's helpers
+
+    collected = collect_built(period, agency_ids, parent_of) or collect_live(
+        period, agency_ids, parent_of
+    )
+    by_agency, by_channel = collected.by_agency, collected.by_channel
+    by_type, by_group, outside = collected.by_type, collected.by_group, collected.outside
 
     total = _Bucket(size)
     for bucket in by_agency.values():

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlansConfig(AppConfig):
+    name = "yankao.plans"
+    verbose_name = _("Plan control")
+
+    def ready(self) -> None:
+        from yankao.audit.services import track
+
+        from .models import Plan, PlanBudget, ProgressReport, WorkPlan
+
+        track(Plan)
+        track(PlanBudget)
+        track(WorkPlan)
+        track(ProgressReport, exclude=("revision", "updated_at"))
