@@ -318,6 +318,7 @@ def save_report(
     `revision` is the one the form was opened with; if someone saved in between, the save is
     refused so that neither version is lost silently.
     """
+    plan = Plan.objects.get(pk=plan.pk)  # its status now, not when the page was opened
     _require(may_report(user, plan))
     month = rules.first_of_month(month)
     computed = evaluate(plan, month, data, submit=submit)
