@@ -24,7 +24,9 @@ def make_plan(agency: Any, code: str = "115-PWB-001", **extra: Any) -> Plan:
         **extra,
     }
     plan = Plan.objects.create(code=code, agency=agency, **values)
-    PlanBudget.objects.create(plan=plan, year=2026, source=FundSource.CITY, amount=Decimal(8_000_000))
+    PlanBudget.objects.create(
+        plan=plan, year=2026, source=FundSource.CITY, amount=Decimal(8_000_000)
+    )
     PlanBudget.objects.create(
         plan=plan, year=2026, source=FundSource.CENTRAL, amount=Decimal(4_000_000)
     )

@@ -44,7 +44,10 @@ def test_threshold_is_a_setting(settings):
     assert rules.progress_status(Decimal(50), Decimal(40)) == ProgressStatus.BEHIND
 
 
-@given(st.decimals(min_value=0, max_value=10**9, places=0), st.decimals(min_value=1, max_value=10**9, places=0))
+@given(
+    st.decimals(min_value=0, max_value=10**9, places=0),
+    st.decimals(min_value=1, max_value=10**9, places=0),
+)
 def test_execution_rate_is_the_ratio_in_percent(actual, planned):
     rate = rules.execution_rate(actual, planned)
     assert rate is not None
@@ -85,7 +88,10 @@ def test_report_sentence_shares():
 def test_forecast_never_goes_down_or_past_100(actuals, months_left):
     actuals = sorted(actuals)  # cumulative
     f = rules.forecast(
-        actuals, planned_next=Decimal(100), planned_year_end=Decimal(100), months_to_year_end=months_left
+        actuals,
+        planned_next=Decimal(100),
+        planned_year_end=Decimal(100),
+        months_to_year_end=months_left,
     )
     assert actuals[-1] <= f.next_month <= 100
     assert actuals[-1] <= f.year_end <= 100
@@ -94,7 +100,9 @@ def test_forecast_never_goes_down_or_past_100(actuals, months_left):
 
 def test_forecast_flags_a_plan_about_to_fall_behind():
     slow = [Decimal(10), Decimal(12), Decimal(14)]  # 2 points a month
-    f = rules.forecast(slow, planned_next=Decimal(25), planned_year_end=Decimal(100), months_to_year_end=6)
+    f = rules.forecast(
+        slow, planned_next=Decimal(25), planned_year_end=Decimal(100), months_to_year_end=6
+    )
     assert f.next_month == Decimal(16) and f.behind_next_month
     assert f.year_end == Decimal(26) and f.misses_year_end
     fine = rules.forecast(
@@ -106,7 +114,9 @@ def test_forecast_flags_a_plan_about_to_fall_behind():
     assert not fine.behind_next_month and not fine.misses_year_end and fine.year_end == 90
 
 
-@given(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2090, 12, 31)), st.integers(-30, 30))
+@given(
+    st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2090, 12, 31)), st.integers(-30, 30)
+)
 def test_add_months_lands_on_a_first(day, n):
     month = rules.add_months(rules.first_of_month(day), n)
     assert month.day == 1

@@ -1,0 +1,371 @@
+"""Charts people can read (shared by every report of the platform), drawn on the server: inline SVG for the page, PNG for Word.
+
+A chart is laid out once as plain shapes (rectangles, lines, text); `to_svg` and `to_png` only
+paint them, so the page and the Word report always show the same chart. No JavaScript, no CDN,
+no SVG-to-PNG converter: the PNG is painted with Pillow. Every chart carries a title and a
+description for screen readers, each bar a tooltip with its value, and the pages put a data
+table next to it; values are written next to the bars, so colour is never the only carrier.
+"""
+
+from __future__ import annotations
+
+import glob
+import io
+import logging
+import math
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.utils.dates import MONTHS_3
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import get_language
+
+logger = logging.getLogger(__name__)
+
+TEXT = "#1f2328"
+MUTED_TEXT = "#505a64"
+AXIS = "#7a8590"
+GRID = "#e3e7eb"
+PRIMARY = "#0b5394"  # 7.3:1 on white
+SECOND = "#b35900"  # orange: tells apart from blue also with red-green colour blindness
+MUTED_BAR = "#6b7785"  # grey, still 4.6:1 on white
+
+FONT_SIZE = 12.0
+SMALL = 11.0
+
+
+# --- Shapes --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rect:
+    x: float
+    y: float
+    width: float
+    height: float
+    fill: str
+    tooltip: str = ""
+    bar: bool = False  # a data bar (legend swatches are not)
+
+
+@dataclass(frozen=True)
+class Line:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    stroke: str = GRID
+    width: float = 1.0
+
+
+@dataclass(frozen=True)
+class Text:
+    x: float
+    y: float  # baseline
+    text: str
+    size: float = FONT_SIZE
+    anchor: str = "start"  # start | middle | end
+    fill: str = TEXT
+    bold: bool = False
+
+
+Shape = Rect | Line | Text
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: float
+    height: float
+    title: str
+    description: str
+    shapes: tuple[Shape, ...]
+
+    @property
+    def bar_count(self) -> int:
+        return sum(1 for s in self.shapes if isinstance(s, Rect) and s.bar)
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    display: str  # written after the bar, e.g. "96.3% (120 cases)"
+    muted: bool = False
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    colour: str
+    values: Sequence[float]
+
+
+def text_width(text: str, size: float) -> float:
+    """Estimated width: CJK characters are one em, others about 0.6 em."""
+    return sum(size if unicodedata.east_asian_width(c) in "WF" else size * 0.6 for c in text)
+
+
+def _fit(text: str, size: float, width: float) -> str:
+    if text_width(text, size) <= width:
+        return text
+    while text and text_width(text + "…", size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def nice_step(maximum: float, ticks: int = 5) -> float:
+    """A round tick step (1, 2, 2.5 or 5 × 10ⁿ) giving about `ticks` gridlines."""
+    raw = max(maximum, 1e-9) / ticks
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for multiple in (1, 2, 2.5, 5, 10):
+        if multiple * magnitude >= raw:
+            return multiple * magnitude
+    return 10 * magnitude
+
+
+def _legend(entries: Sequence[tuple[str, str]], x: float, y: float) -> list[Shape]:
+    shapes: list[Shape] = []
+    for label, colour in entries:
+        shapes.append(Rect(x, y - 10, 12, 12, colour))
+        shapes.append(Text(x + 18, y, label, SMALL))
+        x += 18 + text_width(label, SMALL) + 24
+    return shapes
+
+
+# --- Layouts -------------------------------------------------------------------------------
+
+
+def horizontal_bars(
+    title: str,
+    description: str,
+    bars: Sequence[Bar],
+    *,
+    maximum: float | None = None,
+    tick_format: Callable[[float], str] = lambda v: f"{v:,.0f}",
+    legend: Sequence[tuple[str, str]] = (),
+    width: float = 760,
+) -> Chart:
+    """One labelled bar per item, values written at the bar's end; suits long agency names."""
+    row, bar_height, top = 24.0, 16.0, 8.0
+    label_width = min(max((text_width(b.label, FONT_SIZE) for b in bars), default=0) + 12, 230)
+    value_width = max((text_width(b.display, SMALL) for b in bars), default=0) + 12
+    left = label_width
+    plot = max(width - left - value_width - 8, 120)
+    top_value = maximum if maximum is not None else max((b.value for b in bars), default=0)
+    top_value = top_value or 1
+    step = nice_step(top_value)
+    if maximum is None:
+        top_value = math.ceil(top_value / step) * step
+    bottom = top + row * len(bars)
+    shapes: list[Shape] = []
+    tick = 0.0
+    while tick <= top_value + 1e-9:
+        x = left + plot * tick / top_value
+        shapes.append(Line(x, top, x, bottom))
+        shapes.append(Text(x, bottom + 16, tick_format(tick), SMALL, "middle", MUTED_TEXT))
+        tick += step
+    for i, bar in enumerate(bars):
+        y = top + i * row + (row - bar_height) / 2
+        length = plot * max(bar.value, 0) / top_value
+        colour = MUTED_BAR if bar.muted else PRIMARY
+        shapes.append(
+            Text(left - 8, y + bar_height - 3, _fit(bar.label, FONT_SIZE, left - 12), anchor="end")
+        )
+        shapes.append(
+            Rect(left, y, max(length, 1), bar_height, colour, f"{bar.label}: {bar.display}", True)
+        )
+        shapes.append(Text(left + length + 6, y + bar_height - 3, bar.display, SMALL))
+    shapes.append(Line(left, top, left, bottom, AXIS))
+    height = bottom + 24
+    if legend:
+        shapes.extend(_legend(legend, left, height + 8))
+        height += 24
+    return Chart(width, height, title, description, tuple(shapes))
+
+
+def grouped_columns(
+    title: str,
+    description: str,
+    categories: Sequence[str],
+    series: Sequence[Series],
+    *,
+    width: float = 760,
+    height: float = 300,
+) -> Chart:
+    """Columns side by side per category (e.g. received and closed per month), with a legend."""
+    maximum = max((v for s in series for v in s.values), default=0) or 1
+    step = max(1.0, nice_step(maximum))  # counts: never a gridline between two whole numbers
+    top_value = math.ceil(maximum / step) * step
+    left = text_width(f"{top_value:,.0f}", SMALL) + 14
+    top, bottom = 32.0, height - 28
+    plot_width, plot_height = width - left - 8, bottom - top
+    shapes: list[Shape] = list(_legend([(s.name, s.colour) for s in series], left, 16))
+    tick = 0.0
+    while tick <= top_value + 1e-9:
+        y = bottom - plot_height * tick / top_value
+        shapes.append(Line(left, y, width - 8, y))
+        shapes.append(Text(left - 6, y + 4, f"{tick:,.0f}", SMALL, "end", MUTED_TEXT))
+        tick += step
+    slot = plot_width / max(len(categories), 1)
+    column = min(slot * 0.8 / max(len(series), 1), 28)
+    for i, name in enumerate(categories):
+        start = left + i * slot + (slot - column * len(series)) / 2
+        for j, item in enumerate(series):
+            value = item.values[i]
+            h = plot_height * value / top_value
+            shapes.append(
+                Rect(
+                    start + j * column,
+                    bottom - h,
+                    column - 1,
+                    max(h, 0.5),
+                    item.colour,
+                    f"{name} · {item.name}: {value:,.0f}",
+                    True,
+                )
+            )
+        shapes.append(Text(left + (i + 0.5) * slot, bottom + 16, name, SMALL, "middle"))
+    shapes.append(Line(left, bottom, width - 8, bottom, AXIS))
+    return Chart(width, height, title, description, tuple(shapes))
+
+
+# --- Painting ------------------------------------------------------------------------------
+
+
+def _number(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def to_svg(chart: Chart, chart_id: str) -> SafeString:
+    """Inline SVG (role=img, named by its <title> and <desc>); every text is escaped."""
+    title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{escape(chart_id)}" '
+        f'viewBox="0 0 {_number(chart.width)} {_number(chart.height)}" '
+        f'width="{_number(chart.width)}" height="{_number(chart.height)}" role="img" '
+        f'aria-labelledby="{escape(title_id)} {escape(desc_id)}" '
+        'style="max-width:100%;height:auto">',
+        f'<title id="{escape(title_id)}">{escape(chart.title)}</title>',
+        f'<desc id="{escape(desc_id)}">{escape(chart.description)}</desc>',
+    ]
+    for shape in chart.shapes:
+        if isinstance(shape, Rect):
+            attrs = (
+                f'x="{_number(shape.x)}" y="{_number(shape.y)}" width="{_number(shape.width)}" '
+                f'height="{_number(shape.height)}" fill="{shape.fill}"'
+            )
+            css = ' class="bar"' if shape.bar else ""
+            tip = f"<title>{escape(shape.tooltip)}</title>" if shape.tooltip else ""
+            parts.append(f"<rect{css} {attrs}>{tip}</rect>" if tip else f"<rect{css} {attrs}/>")
+        elif isinstance(shape, Line):
+            parts.append(
+                f'<line x1="{_number(shape.x1)}" y1="{_number(shape.y1)}" '
+                f'x2="{_number(shape.x2)}" y2="{_number(shape.y2)}" stroke="{shape.stroke}" '
+                f'stroke-width="{_number(shape.width)}"/>'
+            )
+        else:
+            weight = ' font-weight="700"' if shape.bold else ""
+            parts.append(
+                f'<text x="{_number(shape.x)}" y="{_number(shape.y)}" '
+                f'font-size="{_number(shape.size)}" text-anchor="{shape.anchor}" '
+                f'fill="{shape.fill}"{weight}>{escape(shape.text)}</text>'
+            )
+    parts.append("</svg>")
+    # Every value above is escaped or a number.
+    return mark_safe("".join(parts))
+
+
+FONT_FILES = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-{weight}.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-{weight}.ttc",
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-{weight}.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSerifCJK-{weight}.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/System/Library/Fonts/PingFang.ttc",
+    "C:/Windows/Fonts/msjh{bold_suffix}.ttc",
+)
+
+
+def _font_paths(bold: bool) -> list[str]:
+    """Configured font first, then the usual CJK fonts of Debian, Fedora, macOS and Windows."""
+    configured = getattr(settings, "YANKAO_REPORT_FONT", "")
+    paths = [configured] if configured else []
+    weight, suffix = ("Bold", "bd") if bold else ("Regular", "")
+    paths += [p.format(weight=weight, bold_suffix=suffix) for p in FONT_FILES]
+    paths += sorted(glob.glob("/usr/share/fonts/**/*CJK*", recursive=True))
+    return paths
+
+
+@cache
+def _font(size: int, bold: bool) -> Any:
+    """A font with Traditional Chinese glyphs (the TC face of a collection when there is one)."""
+    from PIL import ImageFont
+
+    for path in _font_paths(bold):
+        if not path or not Path(path).is_file():
+            continue
+        try:
+            fallback = ImageFont.truetype(path, size, index=0)
+        except OSError:
+            continue
+        for index in range(1, 10):
+            try:
+                face = ImageFont.truetype(path, size, index=index)
+            except OSError:
+                break
+            if " TC" in face.getname()[0] or "JhengHei" in face.getname()[0]:
+                return face
+        return fallback
+    logger.warning("No CJK font found for report charts; set YANKAO_REPORT_FONT to a .ttf/.ttc")
+    return ImageFont.load_default(size)
+
+
+_ANCHORS = {"start": "ls", "middle": "ms", "end": "rs"}
+
+
+def to_png(chart: Chart, scale: float = 2.0) -> bytes:
+    """The same chart painted with Pillow (for Word, which does not take SVG everywhere)."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (round(chart.width * scale), round(chart.height * scale)), "white")
+    draw = ImageDraw.Draw(image)
+    for shape in chart.shapes:
+        if isinstance(shape, Rect):
+            x0, y0 = shape.x * scale, shape.y * scale
+            x1 = max(x0, (shape.x + shape.width) * scale - 1)
+            y1 = max(y0, (shape.y + shape.height) * scale - 1)
+            draw.rectangle((x0, y0, x1, y1), fill=shape.fill)
+        elif isinstance(shape, Line):
+            draw.line(
+                (shape.x1 * scale, shape.y1 * scale, shape.x2 * scale, shape.y2 * scale),
+                fill=shape.stroke,
+                width=max(1, round(shape.width * scale)),
+            )
+        else:
+            draw.text(
+                (shape.x * scale, shape.y * scale),
+                shape.text,
+                font=_font(round(shape.size * scale), shape.bold),
+                fill=shape.fill,
+                anchor=_ANCHORS[shape.anchor],
+            )
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+def month_label(month: int) -> str:
+    chinese = (get_language() or "zh-hant").lower().startswith("zh")
+    return f"{month}月" if chinese else str(capfirst(MONTHS_3[month]))
