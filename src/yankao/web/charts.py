@@ -236,6 +236,113 @@ def grouped_columns(
     return Chart(width, height, title, description, tuple(shapes))
 
 
+@dataclass(frozen=True)
+class StackedRow:
+    label: str
+    segments: Sequence[tuple[float, str, str]]  # (value, colour, tooltip)
+    display: str  # written after the bar
+
+
+def stacked_bars(
+    title: str,
+    description: str,
+    rows: Sequence[StackedRow],
+    *,
+    legend: Sequence[tuple[str, str]] = (),
+    width: float = 760,
+) -> Chart:
+    """One bar per item split into parts (e.g. plans ahead / on schedule / behind per agency)."""
+    row, bar_height, top = 24.0, 16.0, 8.0
+    label_width = min(max((text_width(r.label, FONT_SIZE) for r in rows), default=0) + 12, 230)
+    value_width = max((text_width(r.display, SMALL) for r in rows), default=0) + 12
+    left = label_width
+    plot = max(width - left - value_width - 8, 120)
+    top_value = max((sum(v for v, _c, _t in r.segments) for r in rows), default=0) or 1
+    step = max(1.0, nice_step(top_value))
+    top_value = math.ceil(top_value / step) * step
+    bottom = top + row * len(rows)
+    shapes: list[Shape] = []
+    tick = 0.0
+    while tick <= top_value + 1e-9:
+        x = left + plot * tick / top_value
+        shapes.append(Line(x, top, x, bottom))
+        shapes.append(Text(x, bottom + 16, f"{tick:,.0f}", SMALL, "middle", MUTED_TEXT))
+        tick += step
+    for i, item in enumerate(rows):
+        y = top + i * row + (row - bar_height) / 2
+        shapes.append(
+            Text(left - 8, y + bar_height - 3, _fit(item.label, FONT_SIZE, left - 12), anchor="end")
+        )
+        x = left
+        for value, colour, tooltip in item.segments:
+            length = plot * max(value, 0) / top_value
+            if length > 0:
+                shapes.append(Rect(x, y, length, bar_height, colour, tooltip, True))
+            x += length
+        shapes.append(Text(x + 6, y + bar_height - 3, item.display, SMALL))
+    shapes.append(Line(left, top, left, bottom, AXIS))
+    height = bottom + 24
+    if legend:
+        shapes.extend(_legend(legend, left, height + 8))
+        height += 24
+    return Chart(width, height, title, description, tuple(shapes))
+
+
+def line_chart(
+    title: str,
+    description: str,
+    categories: Sequence[str],
+    series: Sequence[Series],
+    *,
+    maximum: float | None = None,
+    tick_format: Callable[[float], str] = lambda v: f"{v:,.0f}",
+    width: float = 760,
+    height: float = 300,
+) -> Chart:
+    """Lines over months (e.g. planned and actual progress: the S-curve); gaps where a value is None."""
+    values = [v for s in series for v in s.values if v is not None]
+    top_value = maximum if maximum is not None else (max(values, default=0) or 1)
+    step = nice_step(top_value)
+    if maximum is None:
+        top_value = math.ceil(top_value / step) * step
+    left = max(text_width(tick_format(top_value), SMALL) + 14, 40)
+    top, bottom = 32.0, height - 28
+    plot_width, plot_height = width - left - 16, bottom - top
+    shapes: list[Shape] = list(_legend([(s.name, s.colour) for s in series], left, 16))
+    tick = 0.0
+    while tick <= top_value + 1e-9:
+        y = bottom - plot_height * tick / top_value
+        shapes.append(Line(left, y, width - 16, y))
+        shapes.append(Text(left - 6, y + 4, tick_format(tick), SMALL, "end", MUTED_TEXT))
+        tick += step
+    slot = plot_width / max(len(categories), 1)
+    for i, name in enumerate(categories):
+        shapes.append(Text(left + (i + 0.5) * slot, bottom + 16, name, SMALL, "middle"))
+    for item in series:
+        previous: tuple[float, float] | None = None
+        for i, value in enumerate(item.values):
+            if value is None:
+                previous = None
+                continue
+            point = (left + (i + 0.5) * slot, bottom - plot_height * value / top_value)
+            if previous is not None:
+                shapes.append(Line(*previous, *point, stroke=item.colour, width=2.5))
+            shapes.append(
+                Rect(
+                    point[0] - 3.5,
+                    point[1] - 3.5,
+                    7,
+                    7,
+                    item.colour,
+                    f"{categories[i]} · {item.name}: {tick_format(value)}",
+                    True,
+                )
+            )
+            previous = point
+    shapes.append(Line(left, bottom, width - 16, bottom, AXIS))
+    return Chart(width, height, title, description, tuple(shapes))
+
+
 # --- Painting ------------------------------------------------------------------------------
 
 

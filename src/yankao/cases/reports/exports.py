@@ -15,15 +15,13 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from yankao.web.documents import DOCX, XLSX, new_document, picture, save, table
 from yankao.workdays.roc import format_for_language, format_roc
 
 from . import charts, sentences
 from .stats import BreakdownRow, Figures, MonthlyReport
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FORMATS = {"xlsx": XLSX, "docx": DOCX}
-DOCX_EAST_ASIAN_FONT = "標楷體"  # the usual typeface of Taiwanese government reports
 BARS_PER_PICTURE = 30  # a taller picture would not fit one Word page
 
 
@@ -237,90 +235,18 @@ def build_xlsx(report: MonthlyReport) -> bytes:
 # --- DOCX ----------------------------------------------------------------------------------
 
 
-def _set_east_asian_font(document: Any) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    for name in ("Normal", "Title", "Heading 1", "Heading 2", "Caption"):
-        try:
-            style = document.styles[name]
-        except KeyError:
-            continue
-        rpr = style.element.get_or_add_rPr()
-        fonts = rpr.find(qn("w:rFonts"))
-        if fonts is None:
-            fonts = OxmlElement("w:rFonts")
-            rpr.append(fonts)
-        fonts.set(qn("w:eastAsia"), DOCX_EAST_ASIAN_FONT)
-
-
-def _table(document: Any, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-    """A plain grid table; numbers right-aligned; the header row repeats on each page."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    table = document.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = ""
-        run = cell.paragraphs[0].add_run(text)
-        run.bold = True
-        run.font.size = Pt(9)
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    table.rows[0]._tr.get_or_add_trPr().append(repeat)
-    for values in rows:
-        cells = table.add_row().cells
-        for i, (cell, text) in enumerate(zip(cells, values, strict=True)):
-            paragraph = cell.paragraphs[0]
-            paragraph.add_run(str(text)).font.size = Pt(9)
-            if i > 0 and _numeric(str(text)):
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-
-
-def _numeric(text: str) -> bool:
-    return bool(text) and (
-        text == "—" or text.replace(",", "").replace(".", "").rstrip("%").isdigit()
-    )
-
-
-def _picture(document: Any, chart: charts.Chart) -> None:
-    """The chart as PNG with its title as caption and its description as alt text and note."""
-    from docx.shared import Cm, Pt
-
-    caption = document.add_paragraph(chart.title)
-    caption.runs[0].bold = True
-    width = Cm(16)
-    document.add_picture(io.BytesIO(charts.to_png(chart)), width=width)
-    picture = document.inline_shapes[-1]
-    picture._inline.docPr.set("descr", chart.description)
-    picture._inline.docPr.set("title", chart.title)
-    note = document.add_paragraph(chart.description)
-    note.runs[0].font.size = Pt(8)
-
-
 def build_docx(report: MonthlyReport) -> bytes:
     """The Word report for the mayor: sentences, totals, agencies, then the charts."""
-    from docx import Document
-    from docx.shared import Cm
-
-    document = Document()
-    section = document.sections[0]
-    section.left_margin = section.right_margin = Cm(2)
-    _set_east_asian_font(document)
-    document.core_properties.title = report_title(report)
-    document.add_heading(report_title(report), level=0)
+    document = new_document(report_title(report))
     for sentence in _sentences(report):
         document.add_paragraph(sentence)
 
     document.add_heading(_("Totals"), level=1)
-    _table(document, [_("Measure"), _("Month"), _("Year to date")], totals_rows(report))
+    table(document, [_("Measure"), _("Month"), _("Year to date")], totals_rows(report))
     cc = call_centre_rows(report)
     if cc:
         document.add_heading(_("Call centre (1999)"), level=1)
-        _table(
+        table(
             document,
             [_("Measure"), _("Month"), _("Year to date")],
             [(label, display(m, kind), display(y, kind)) for label, m, y, kind in cc],
@@ -334,7 +260,7 @@ def build_docx(report: MonthlyReport) -> bytes:
         )
         % {"n": report.min_cases}
     )
-    _table(
+    table(
         document,
         [
             _("Rank"),
@@ -364,12 +290,12 @@ def build_docx(report: MonthlyReport) -> bytes:
     document.add_heading(_("Charts"), level=1)
     bars = charts.on_time_bars(report.agencies)
     for start in range(0, max(len(bars), 1), BARS_PER_PICTURE):
-        _picture(document, charts.on_time_chart(report, bars[start : start + BARS_PER_PICTURE]))
-    _picture(document, charts.monthly_chart(report))
-    _picture(document, charts.channel_chart(report))
+        picture(document, charts.on_time_chart(report, bars[start : start + BARS_PER_PICTURE]))
+    picture(document, charts.monthly_chart(report))
+    picture(document, charts.channel_chart(report))
 
     document.add_heading(_("Channels"), level=1)
-    _table(
+    table(
         document,
         [_("Channel"), _("Received"), _("Share"), _("On-time rate")],
         [
@@ -383,7 +309,7 @@ def build_docx(report: MonthlyReport) -> bytes:
         ],
     )
     document.add_heading(_("Categories"), level=1)
-    _table(
+    table(
         document,
         [_("Category group"), _("Received"), _("Closed"), _("On-time rate")],
         [
@@ -396,9 +322,7 @@ def build_docx(report: MonthlyReport) -> bytes:
             for r in report.by_category
         ],
     )
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return save(document)
 
 
 def build(report: MonthlyReport, fmt: str) -> tuple[bytes, str]:

@@ -1,0 +1,99 @@
+"""Word and Excel building blocks shared by every report: a document with the reports' CJK
+typeface, plain tables with right-aligned numbers, and charts as pictures with alt text.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from . import charts
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DOCX_EAST_ASIAN_FONT = "標楷體"  # the usual typeface of Taiwanese government reports
+
+
+def new_document(title: str) -> Any:
+    """A Word document with 2 cm margins, the CJK typeface and its title as the first heading."""
+    from docx import Document
+    from docx.shared import Cm
+
+    document = Document()
+    section = document.sections[0]
+    section.left_margin = section.right_margin = Cm(2)
+    set_east_asian_font(document)
+    document.core_properties.title = title
+    document.add_heading(title, level=0)
+    return document
+
+
+def save(document: Any) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def set_east_asian_font(document: Any) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for name in ("Normal", "Title", "Heading 1", "Heading 2", "Caption"):
+        try:
+            style = document.styles[name]
+        except KeyError:
+            continue
+        rpr = style.element.get_or_add_rPr()
+        fonts = rpr.find(qn("w:rFonts"))
+        if fonts is None:
+            fonts = OxmlElement("w:rFonts")
+            rpr.append(fonts)
+        fonts.set(qn("w:eastAsia"), DOCX_EAST_ASIAN_FONT)
+
+
+def table(document: Any, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """A plain grid table; numbers right-aligned; the header row repeats on each page."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(text)
+        run.bold = True
+        run.font.size = Pt(9)
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    table.rows[0]._tr.get_or_add_trPr().append(repeat)
+    for values in rows:
+        cells = table.add_row().cells
+        for i, (cell, text) in enumerate(zip(cells, values, strict=True)):
+            paragraph = cell.paragraphs[0]
+            paragraph.add_run(str(text)).font.size = Pt(9)
+            if i > 0 and _numeric(str(text)):
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _numeric(text: str) -> bool:
+    return bool(text) and (
+        text == "—" or text.replace(",", "").replace(".", "").rstrip("%").isdigit()
+    )
+
+
+def picture(document: Any, chart: charts.Chart) -> None:
+    """The chart as PNG with its title as caption and its description as alt text and note."""
+    from docx.shared import Cm, Pt
+
+    caption = document.add_paragraph(chart.title)
+    caption.runs[0].bold = True
+    width = Cm(16)
+    document.add_picture(io.BytesIO(charts.to_png(chart)), width=width)
+    picture = document.inline_shapes[-1]
+    picture._inline.docPr.set("descr", chart.description)
+    picture._inline.docPr.set("title", chart.title)
+    note = document.add_paragraph(chart.description)
+    note.runs[0].font.size = Pt(8)
