@@ -8,19 +8,13 @@ agency's page is a 404.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Collection
 from typing import Any
-from urllib.parse import urlencode
 
-from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.dates import MONTHS
-from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -28,8 +22,7 @@ from yankao.agencies.models import Agency
 from yankao.agencies.roles import BusinessLine
 from yankao.agencies.services import visibility
 from yankao.audit.services import record_export
-from yankao.workdays.forms import year_choices
-from yankao.workdays.services import calendar_bounds
+from yankao.web.months import ReportMonthForm, chosen_year_month, month_query, neighbours
 
 from . import charts, exports, sentences
 from .stats import AgencyRow, MonthlyReport, Period, monthly_report
@@ -37,42 +30,8 @@ from .stats import AgencyRow, MonthlyReport, Period, monthly_report
 EXPORT_NAME = "case_monthly_report"
 
 
-class ReportMonthForm(forms.Form):
-    year = forms.TypedChoiceField(
-        label=_("Year"),
-        coerce=int,
-        error_messages={"invalid_choice": _("Year: choose a year the calendar covers.")},
-    )
-    month = forms.TypedChoiceField(
-        label=_("Month"),
-        coerce=int,
-        choices=[(n, MONTHS[n]) for n in range(1, 13)],
-        error_messages={"invalid_choice": _("Month: choose a month from 1 to 12.")},
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["year"].choices = year_choices()  # type: ignore[attr-defined]
-
-
-def default_month() -> tuple[int, int]:
-    """Last month: the report goes to the mayor once a month is over (kept inside the calendar)."""
-    first, last = calendar_bounds()
-    day = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
-    day = min(max(day, first), last)
-    return day.year, day.month
-
-
 def chosen_month(request: HttpRequest) -> tuple[Period, ReportMonthForm]:
-    """The month in the query string; a missing or invalid part falls back to the default."""
-    year, month = default_month()
-    form = ReportMonthForm(
-        {"year": request.GET.get("year", year), "month": request.GET.get("month", month)},
-        auto_id="report-%s",
-    )
-    form.is_valid()
-    year = form.cleaned_data.get("year", year)
-    month = form.cleaned_data.get("month", month)
+    year, month, form = chosen_year_month(request)
     return Period(year, month), form
 
 
@@ -80,23 +39,6 @@ def report_scope(user: Any) -> Collection[int] | None:
     """None for the whole city, else the agency ids the user may see."""
     seen = visibility(user, BusinessLine.CASES)
     return None if seen.everything else seen.agency_ids
-
-
-def _month_query(year: int, month: int) -> str:
-    return urlencode({"year": year, "month": month})
-
-
-def _neighbours(period: Period) -> dict[str, Any]:
-    first, last = calendar_bounds()
-    before = period.first_day - dt.timedelta(days=1)
-    after = period.first_day.replace(day=28) + dt.timedelta(days=4)
-    after = after.replace(day=1)
-    return {
-        "previous_month": before.replace(day=1) if before >= first else None,
-        "previous_query": _month_query(before.year, before.month) if before >= first else "",
-        "next_month": after if after <= last else None,
-        "next_query": _month_query(after.year, after.month) if after <= last else "",
-    }
 
 
 def _with_figures(rows: list[AgencyRow], ytd: bool) -> list[tuple[AgencyRow, Any]]:
@@ -108,7 +50,7 @@ class ReportContextMixin(LoginRequiredMixin):
 
     def report_context(self, report: MonthlyReport) -> dict[str, Any]:
         period = report.period
-        query = _month_query(period.year, period.month)
+        query = month_query(period.year, period.month)
         return {
             "report": report,
             "period": period,
@@ -123,7 +65,7 @@ class ReportContextMixin(LoginRequiredMixin):
             "ytd_sentence": sentences.year_to_date_sentence(report),
             "monthly_svg": charts.to_svg(charts.monthly_chart(report), "chart-months"),
             "channel_svg": charts.to_svg(charts.channel_chart(report), "chart-channels"),
-            **_neighbours(period),
+            **neighbours(period.first_day),
         }
 
 
