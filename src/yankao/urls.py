@@ -23,6 +23,7 @@ urlpatterns = [
     path("attachments/", include("yankao.attachments.urls")),
     path("cases/reports/", include("yankao.cases.reports.urls")),
     path("cases/", include("yankao.cases.urls")),
+    path("plans/", include("yankao.plans.urls")),
     path("", include("yankao.cases.public_urls")),
     path("open311/v2/", include("yankao.cases.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -36,6 +36,22 @@ NAV: tuple[NavItem, ...] = (
             RoleCode.VIEWER,
         ),
     ),
+    NavItem(
+        _("Plans"),
+        "plans:list",
+        roles=(
+            RoleCode.RDEC_ADMIN,
+            RoleCode.PLAN_CONTROLLER,
+            RoleCode.AGENCY_CASE_OFFICER,
+            RoleCode.AGENCY_SUPERVISOR,
+            RoleCode.VIEWER,
+        ),
+    ),
+    NavItem(
+        _("Plan analysis"),
+        "plans:analysis",
+        roles=(RoleCode.RDEC_ADMIN, RoleCode.PLAN_CONTROLLER, RoleCode.VIEWER),
+    ),
     NavItem(_("Agencies"), "agencies:list"),
     NavItem(
         _("People"),

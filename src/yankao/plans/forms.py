@@ -1,0 +1,88 @@
+"""Forms of plan control; the rules stay in services (the forms only read the fields)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from yankao.workdays.forms import RocDateField
+
+from .models import LagCause, PlanKind, PlanStatus, ProgressStatus
+
+
+class ReportForm(forms.Form):
+    actual_progress = forms.DecimalField(
+        label=_("actual cumulative progress %"), max_digits=5, decimal_places=2
+    )
+    actual_spending = forms.DecimalField(
+        label=_("actual cumulative spending (NT$)"), max_digits=16, decimal_places=0
+    )
+    award_amount = forms.DecimalField(
+        label=_("award amount (NT$)"), max_digits=16, decimal_places=0, required=False
+    )
+    narrative = forms.CharField(
+        label=_("progress narrative"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    problems = forms.CharField(
+        label=_("problems met"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    help_requested = forms.CharField(
+        label=_("help requested from the city"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    lag_cause = forms.ChoiceField(
+        label=_("lag cause"), choices=[("", "—"), *LagCause.choices], required=False
+    )
+    remedy = forms.CharField(
+        label=_("remedy"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    remedy_due = RocDateField(label=_("remedy target date"), required=False)
+    correction_note = forms.CharField(
+        label=_("correction of earlier progress"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Spreadsheet (.xlsx or .csv)"))
+    only_clean = forms.BooleanField(
+        label=_("Import the clean plans and leave out the plans with errors"), required=False
+    )
+
+
+class PlanFilterForm(forms.Form):
+    q = forms.CharField(label=_("Code or name"), required=False)
+    kind = forms.ChoiceField(
+        label=_("kind"), choices=[("", "—"), *PlanKind.choices], required=False
+    )
+    status = forms.ChoiceField(
+        label=_("status"), choices=[("", "—"), *PlanStatus.choices], required=False
+    )
+    progress = forms.ChoiceField(
+        label=_("latest progress status"),
+        choices=[("", "—"), *ProgressStatus.choices],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "")
+
+
+class ReleaseForm(forms.Form):
+    reason = forms.CharField(label=_("release reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", _("Approve")), ("0", _("Return for changes"))],
+        coerce=lambda v: v == "1",
+    )
+    note = forms.CharField(label=_("note"), required=False, max_length=2000)

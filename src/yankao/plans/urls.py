@@ -1,0 +1,29 @@
+from django.urls import path
+
+from . import views
+
+app_name = "plans"
+
+urlpatterns = [
+    path("", views.PlanListView.as_view(), name="list"),
+    path("import/", views.ImportView.as_view(), name="import"),
+    path("analysis/", views.AnalysisView.as_view(), name="analysis"),
+    path(
+        "analysis/download/<slug:fmt>/",
+        views.AnalysisDownloadView.as_view(),
+        name="analysis_download",
+    ),
+    path("submission/", views.SubmissionView.as_view(), name="submission"),
+    path("<str:code>/", views.PlanDetailView.as_view(), name="detail"),
+    path("<str:code>/release/", views.ReleaseView.as_view(), name="release"),
+    path(
+        "<str:code>/work-plans/<int:version>/decide/",
+        views.WorkPlanDecisionView.as_view(),
+        name="decide_work_plan",
+    ),
+    path(
+        "<str:code>/report/<int:year>-<int:month>/",
+        views.ReportFormView.as_view(),
+        name="report",
+    ),
+]
