@@ -13,6 +13,7 @@ api_patterns = [
     path("", include("yankao.audit.api")),
     path("", include("yankao.attachments.api")),
     path("", include("yankao.cases.api")),
+    path("", include("yankao.plans.api")),
 ]
 
 urlpatterns = [
