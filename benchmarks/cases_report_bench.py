@@ -230,8 +230,14 @@ def main() -> None:
 
     started = time.perf_counter()
     months = build_due_months()
-    print(f"summed {len(months)} finished months in {time.perf_counter() - started:.1f} s (ADR 0006)")
-    timed("monthly report, whole city, from the month sums", args.runs, lambda: monthly_report(year, month))
+    print(
+        f"summed {len(months)} finished months in {time.perf_counter() - started:.1f} s (ADR 0006)"
+    )
+    timed(
+        "monthly report, whole city, from the month sums",
+        args.runs,
+        lambda: monthly_report(year, month),
+    )
     timed(
         "monthly report, one agency, from the month sums",
         args.runs,
