@@ -27,8 +27,8 @@ from rest_framework.views import APIView
 
 from yankao.web.scoping import ScopedQuerysetMixin
 
-from . import analysis, services
-from .models import (
+from .. import analysis, services
+from ..models import (
     LagCause,
     MilestoneKind,
     Plan,

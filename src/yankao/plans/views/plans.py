@@ -24,10 +24,10 @@ from yankao.web.charts import to_svg
 from yankao.web.lists import ExportableListMixin
 from yankao.web.months import chosen_year_month, month_query, neighbours
 
-from . import analysis as analysis_module
-from . import charts, exports, importing, rules, services
-from .forms import DecisionForm, ImportForm, PlanFilterForm, ReleaseForm, ReportForm
-from .models import Plan, ProgressReport, ProgressStatus, WorkPlan
+from .. import analysis as analysis_module
+from .. import charts, exports, importing, rules, services
+from ..forms import DecisionForm, ImportForm, PlanFilterForm, ReleaseForm, ReportForm
+from ..models import Plan, ProgressReport, ProgressStatus, WorkPlan
 
 PLAN_EXPORT = "controlled_plans"
 ANALYSIS_EXPORT = "plan_monthly_analysis"

@@ -1,0 +1,43 @@
+"""Plan control models, one module per subject; import them from here."""
+
+from .plans import (
+    MONEY,
+    PERCENT,
+    SUBSIDY_KINDS,
+    FundSource,
+    LagCause,
+    Milestone,
+    MilestoneKind,
+    Plan,
+    PlanBudget,
+    PlanKind,
+    PlanStatus,
+    ProgressReport,
+    ProgressStatus,
+    ReportingMonth,
+    ReportStatus,
+    WorkPlan,
+    WorkPlanMonth,
+    WorkPlanStatus,
+)
+
+__all__ = [
+    "MONEY",
+    "PERCENT",
+    "SUBSIDY_KINDS",
+    "FundSource",
+    "LagCause",
+    "Milestone",
+    "MilestoneKind",
+    "Plan",
+    "PlanBudget",
+    "PlanKind",
+    "PlanStatus",
+    "ProgressReport",
+    "ProgressStatus",
+    "ReportStatus",
+    "ReportingMonth",
+    "WorkPlan",
+    "WorkPlanMonth",
+    "WorkPlanStatus",
+]
