@@ -1,5 +1,12 @@
 """Plan control models, one module per subject; import them from here."""
 
+from .meetings import (
+    FollowUp,
+    FollowUpEvent,
+    FollowUpStatus,
+    ReviewedPlan,
+    SupervisionMeeting,
+)
 from .plans import (
     MONEY,
     PERCENT,
@@ -25,6 +32,9 @@ __all__ = [
     "MONEY",
     "PERCENT",
     "SUBSIDY_KINDS",
+    "FollowUp",
+    "FollowUpEvent",
+    "FollowUpStatus",
     "FundSource",
     "LagCause",
     "Milestone",
@@ -37,6 +47,8 @@ __all__ = [
     "ProgressStatus",
     "ReportStatus",
     "ReportingMonth",
+    "ReviewedPlan",
+    "SupervisionMeeting",
     "WorkPlan",
     "WorkPlanMonth",
     "WorkPlanStatus",
