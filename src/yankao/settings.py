@@ -291,6 +291,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AgencyKindEnum": "yankao.agencies.models.AgencyKind",
         "DeclaredDayKindEnum": "yankao.workdays.models.DeclaredDayKind",
+        "FollowUpStatusEnum": "yankao.plans.models.FollowUpStatus",
     },
 }
 

@@ -739,3 +739,61 @@ def petitioner_for(user: Any, case: Case, *, reveal: bool = False) -> dict[str, 
     if case.confidential and not may_see_personal_data(user, case):
         return dict.fromkeys(PERSONAL_FIELDS, _("(confidential: relayed by the commission)"))
     return {field: MASKERS[field](value) if value else "" for field, value in values.items()}
+
+
+def home_work(user: Any) -> list[Any]:
+    """The home page's case work: an agency's inbox by urgency, the commission's queues."""
+    from django.urls import reverse
+
+    from yankao.core.services import WorkItem, WorkList
+
+    from .models import CaseStatus, ExtensionStatus
+
+    if not user.has_role(
+        RoleCode.AGENCY_CASE_OFFICER, RoleCode.AGENCY_SUPERVISOR, RoleCode.RDEC_CASE_OFFICER
+    ):
+        return []
+    now = timezone.now()
+    open_cases = visible_cases(user).exclude(status__in=END_STATUSES)
+    inbox = reverse("cases:inbox")
+    counts = [
+        ("open", _("Open cases"), open_cases.count(), False),
+        (
+            "due_soon",
+            _("Due within 24 hours"),
+            open_cases.filter(
+                deadline_at__gte=now, deadline_at__lt=now + dt.timedelta(hours=24)
+            ).count(),
+            True,
+        ),
+        ("overdue", _("Overdue"), open_cases.filter(deadline_at__lt=now).count(), True),
+    ]
+    commission = user.has_role(RoleCode.RDEC_CASE_OFFICER)
+    if commission:
+        counts += [
+            (
+                "returned",
+                _("Returned by agencies"),
+                open_cases.filter(status=CaseStatus.RETURNED).count(),
+                True,
+            ),
+            (
+                "extensions",
+                _("Extension requests"),
+                open_cases.filter(extensions__status=ExtensionStatus.PENDING).distinct().count(),
+                False,
+            ),
+        ]
+    items = [
+        WorkItem(label, f"{inbox}?tab={tab}", note=str(n), alert=alert and n > 0)
+        for tab, label, n, alert in counts
+    ]
+    return [
+        WorkList(
+            _("Cases waiting for the commission") if commission else _("Your agency's inbox"),
+            items,
+            counts[0][2],
+            more_url=inbox,
+            replaces=RoleCode.RDEC_CASE_OFFICER if commission else RoleCode.AGENCY_CASE_OFFICER,
+        )
+    ]

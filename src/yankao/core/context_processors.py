@@ -52,6 +52,17 @@ NAV: tuple[NavItem, ...] = (
         "plans:analysis",
         roles=(RoleCode.RDEC_ADMIN, RoleCode.PLAN_CONTROLLER, RoleCode.VIEWER),
     ),
+    NavItem(
+        _("Supervision meetings"),
+        "plans:meetings",
+        roles=(
+            RoleCode.RDEC_ADMIN,
+            RoleCode.PLAN_CONTROLLER,
+            RoleCode.AGENCY_CASE_OFFICER,
+            RoleCode.AGENCY_SUPERVISOR,
+            RoleCode.VIEWER,
+        ),
+    ),
     NavItem(_("Agencies"), "agencies:list"),
     NavItem(
         _("People"),

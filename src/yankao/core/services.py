@@ -129,3 +129,43 @@ def enqueue_due_jobs(now: dt.datetime | None = None) -> list[str]:
             row.save(update_fields=["last_enqueued_at", "next_run_at"])
             enqueued.append(name)
     return enqueued
+
+
+# --- The home page's work lists ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    text: str
+    url: str
+    note: str = ""
+    alert: bool = False
+
+
+@dataclass(frozen=True)
+class WorkList:
+    """Things waiting for the user, filled by a business area; `replaces` names the role whose
+    placeholder panel it stands for."""
+
+    title: str
+    items: list[WorkItem]
+    total: int
+    more_url: str = ""
+    empty_text: str = ""
+    replaces: str = ""
+
+
+# Each business area adds a function (user -> list[WorkList]) here, in the order shown.
+HOME_WORK: tuple[str, ...] = (
+    "yankao.cases.services.home_work",
+    "yankao.plans.services.home_work",
+)
+
+
+def home_work(user: Any) -> list[WorkList]:
+    from django.utils.module_loading import import_string
+
+    lists: list[WorkList] = []
+    for path in HOME_WORK:
+        lists.extend(import_string(path)(user))
+    return lists

@@ -112,7 +112,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
         today = timezone.localdate()
         codes = sorted(user.role_codes, key=lambda c: list(RoleCode.values).index(c))
         context["roles"] = [RoleCode(c).label for c in codes]
-        context["panels"] = [ROLE_PANELS[c] for c in codes if c in ROLE_PANELS]
+        context["work_lists"] = work = services.home_work(user)
+        covered = {w.replaces for w in work}
+        context["panels"] = [ROLE_PANELS[c] for c in codes if c in ROLE_PANELS and c not in covered]
         context["today"] = today
         try:
             context["today_is_working_day"] = workdays.is_working_day(today)

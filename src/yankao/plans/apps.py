@@ -9,9 +9,11 @@ class PlansConfig(AppConfig):
     def ready(self) -> None:
         from yankao.audit.services import track
 
-        from .models import Plan, PlanBudget, ProgressReport, WorkPlan
+        from .models import FollowUp, Plan, PlanBudget, ProgressReport, SupervisionMeeting, WorkPlan
 
         track(Plan)
         track(PlanBudget)
         track(WorkPlan)
         track(ProgressReport, exclude=("revision", "updated_at"))
+        track(SupervisionMeeting)
+        track(FollowUp, exclude=("updated_at",))

@@ -86,3 +86,59 @@ class DecisionForm(forms.Form):
         coerce=lambda v: v == "1",
     )
     note = forms.CharField(label=_("note"), required=False, max_length=2000)
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(label=_("meeting title"), max_length=200)
+    held_on = RocDateField(label=_("held on"))
+    chair = forms.CharField(label=_("chair"), max_length=100, required=False)
+    minutes = forms.CharField(
+        label=_("minutes"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    plans = forms.ModelMultipleChoiceField(
+        label=_("plans reviewed"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one plan to review.")},
+    )
+
+    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        plans = self.fields["plans"]
+        assert isinstance(plans, forms.ModelMultipleChoiceField)
+        plans.queryset = candidates
+        plans.label_from_instance = lambda p: f"{p.code} {p.name}（{p.agency}）"
+
+
+class FollowUpForm(forms.Form):
+    decision = forms.CharField(label=_("decision"), widget=forms.Textarea(attrs={"rows": 2}))
+    plan = forms.ModelChoiceField(label=_("plan"), queryset=None, required=False)
+    agency = forms.ModelChoiceField(
+        label=_("owner agency"),
+        queryset=None,
+        required=False,
+        help_text=_("Leave empty for the plan's own agency."),
+    )
+    due_date = RocDateField(label=_("due date"))
+
+    def __init__(self, *args: Any, plans: Any, agencies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        plan = self.fields["plan"]
+        agency = self.fields["agency"]
+        assert isinstance(plan, forms.ModelChoiceField)
+        assert isinstance(agency, forms.ModelChoiceField)
+        plan.queryset = plans
+        plan.label_from_instance = lambda p: f"{p.code} {p.name}"
+        agency.queryset = agencies
+
+
+class HandlingForm(forms.Form):
+    handling = forms.CharField(
+        label=_("handling reported"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class FollowUpDecisionForm(forms.Form):
+    note = forms.CharField(
+        label=_("note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -448,3 +448,75 @@ def submission_rates(user: Any, month: dt.date) -> list[SubmissionRow]:
         (SubmissionRow(*values) for values in rows.values()),
         key=lambda r: (r.rate, r.agency.sort_order),
     )
+
+
+def current_report_month(today: dt.date | None = None) -> dt.date:
+    """The month being reported now: last month until its deadline has passed, then this one."""
+    today = today or timezone.localdate()
+    last = rules.add_months(today.replace(day=1), -1)
+    return last if today <= rules.report_deadline(last) else today.replace(day=1)
+
+
+# --- Home page ------------------------------------------------------------------------------
+
+
+def home_work(user: Any) -> list[Any]:
+    """Outstanding follow-ups of supervision meetings and monthly reports still owed."""
+    from django.urls import reverse
+
+    from yankao.core.services import WorkItem, WorkList
+    from yankao.workdays.roc import format_roc
+
+    from . import meetings  # meetings builds on this module
+
+    if not visibility(user, BusinessLine.PLANS).agency_ids and not is_controller(user):
+        return []
+    lists: list[Any] = []
+    today = timezone.localdate()
+    follow_ups = meetings.outstanding(user)
+    if is_controller(user):
+        follow_ups = follow_ups.filter(Q(status="reported") | Q(status="open", due_date__lt=today))
+    shown = list(follow_ups[:8])
+    lists.append(
+        WorkList(
+            _("Follow-up items to release") if is_controller(user) else _("Follow-up items"),
+            [
+                WorkItem(
+                    f"{item.decision[:40]}（{item.agency}）",
+                    reverse("plans:follow_up", args=[item.pk]),
+                    note=(_("overdue") + " " if meetings.is_overdue(item, today) else "")
+                    + format_roc(item.due_date, "date"),
+                    alert=meetings.is_overdue(item, today),
+                )
+                for item in shown
+            ],
+            follow_ups.count(),
+            more_url=reverse("plans:follow_ups"),
+            empty_text=_("No meeting decision is waiting."),
+            replaces=RoleCode.PLAN_CONTROLLER if is_controller(user) else "",
+        )
+    )
+    if not is_controller(user) and can_write(user, BusinessLine.PLANS):
+        month = current_report_month(today)
+        owed = expected_plans(month, visible_plans(user)).exclude(
+            reports__month=month, reports__status=ReportStatus.SUBMITTED
+        )
+        deadline = rules.report_deadline(month)
+        lists.append(
+            WorkList(
+                _("Monthly reports due for %(month)s") % {"month": format_roc(month, "month")},
+                [
+                    WorkItem(
+                        f"{plan.code} {plan.name}",
+                        reverse("plans:report", args=[plan.code, month.year, month.month]),
+                        note=_("due %(date)s") % {"date": format_roc(deadline, "date")},
+                        alert=today > deadline,
+                    )
+                    for plan in owed[:8]
+                ],
+                owed.count(),
+                more_url=reverse("plans:list"),
+                empty_text=_("Every report for the month is in."),
+            )
+        )
+    return lists

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .views import meetings
 from .views import plans as views
 
 app_name = "plans"
@@ -14,6 +15,21 @@ urlpatterns = [
         name="analysis_download",
     ),
     path("submission/", views.SubmissionView.as_view(), name="submission"),
+    path("meetings/", meetings.MeetingListView.as_view(), name="meetings"),
+    path("meetings/new/", meetings.MeetingCreateView.as_view(), name="meeting_new"),
+    path("meetings/<int:pk>/", meetings.MeetingDetailView.as_view(), name="meeting"),
+    path(
+        "meetings/<int:pk>/decisions/",
+        meetings.DecisionCreateView.as_view(),
+        name="meeting_decision",
+    ),
+    path(
+        "meetings/<int:pk>/record.docx",
+        meetings.MeetingDownloadView.as_view(),
+        name="meeting_download",
+    ),
+    path("follow-ups/", meetings.FollowUpListView.as_view(), name="follow_ups"),
+    path("follow-ups/<int:pk>/", meetings.FollowUpDetailView.as_view(), name="follow_up"),
     path("<str:code>/", views.PlanDetailView.as_view(), name="detail"),
     path("<str:code>/release/", views.ReleaseView.as_view(), name="release"),
     path(

@@ -1,5 +1,6 @@
 """The plan-control REST API: one module per subject, one URL list."""
 
+from .meetings import urlpatterns as meeting_urls
 from .plans import urlpatterns as plan_urls
 
-urlpatterns = [*plan_urls]
+urlpatterns = [*plan_urls, *meeting_urls]

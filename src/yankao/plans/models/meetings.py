@@ -63,7 +63,7 @@ class ReviewedPlan(models.Model):
 
 
 class FollowUpStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("Being followed")
     REPORTED = "reported", _("Handling reported")
     RELEASED = "released", _("Released")
 

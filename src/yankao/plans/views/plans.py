@@ -34,14 +34,8 @@ ANALYSIS_EXPORT = "plan_monthly_analysis"
 
 
 def _current_month() -> tuple[int, int]:
-    """The month being reported now: last month until its deadline has passed, then this one."""
-    today = timezone.localdate()
-    last = rules.add_months(today.replace(day=1), -1)
-    return (
-        (last.year, last.month)
-        if today <= rules.report_deadline(last)
-        else (today.year, today.month)
-    )
+    month = services.current_report_month()
+    return month.year, month.month
 
 
 class PlanListView(LoginRequiredMixin, ExportableListMixin, ListView):
