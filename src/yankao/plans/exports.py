@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from yankao.web.documents import DOCX, XLSX, new_document, picture, save, table
+from yankao.web.documents import DOCX, XLSX, new_document, picture, save, table, text_workbook
 from yankao.workdays.roc import format_roc
 
 from . import charts
@@ -101,35 +100,13 @@ def build_docx(analysis: Analysis) -> bytes:
 
 
 def build_xlsx(analysis: Analysis) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
     head = headers()
     sheets = [
         (_("Status"), head["status"], status_rows(analysis)),
         (_("Agencies"), head["agency"], agency_rows(analysis)),
         (_("Behind plans"), head["behind"], behind_rows(analysis)),
     ]
-    for index, (name, header, rows) in enumerate(sheets):
-        sheet = book.active if index == 0 else book.create_sheet()
-        sheet.title = name[:31]
-        sheet.append([title(analysis)])
-        sheet["A1"].font = Font(bold=True, size=14)
-        if index == 0:
-            for sentence in analysis.sentences():
-                sheet.append([sentence])
-        sheet.append([])
-        sheet.append(header)
-        for cell in sheet[sheet.max_row]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append(row)
-        sheet.column_dimensions["A"].width = 30
-        sheet.column_dimensions["B"].width = 30
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return text_workbook(title(analysis), analysis.sentences(), sheets)
 
 
 def build(analysis: Analysis, fmt: str) -> tuple[bytes, str]:

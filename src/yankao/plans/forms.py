@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yankao.workdays.forms import RocDateField
+from yankao.workdays.roc import format_roc
 
 from .models import LagCause, PlanKind, PlanStatus, ProgressStatus
 
@@ -142,3 +143,18 @@ class FollowUpDecisionForm(forms.Form):
     note = forms.CharField(
         label=_("note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+
+
+class MilestoneForm(forms.Form):
+    """Actual dates of the approved work plan's milestones, filled with the monthly report."""
+
+    def __init__(self, *args: Any, milestones: Any, **kwargs: Any) -> None:
+        super().__init__(*args, prefix="milestone", **kwargs)
+        for milestone in milestones:
+            self.fields[milestone.kind] = RocDateField(
+                label=milestone.get_kind_display(),
+                required=False,
+                help_text=_("planned %(date)s")
+                % {"date": format_roc(milestone.planned_date, "date")},
+            )
+            self.initial.setdefault(milestone.kind, milestone.actual_date)

@@ -156,6 +156,12 @@ def decide_work_plan(work_plan: WorkPlan, user: Any, *, approve: bool, note: str
     if locked.status != WorkPlanStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted work plan can be decided."))
     if approve:
+        before = approved_work_plan(locked.plan)
+        if before is not None:  # milestones reached stay reached in the new baseline
+            for done in before.milestones.exclude(actual_date=None):
+                locked.milestones.filter(kind=done.kind, actual_date=None).update(
+                    actual_date=done.actual_date
+                )
         WorkPlan.objects.filter(plan=locked.plan, status=WorkPlanStatus.APPROVED).update(
             status=WorkPlanStatus.SUPERSEDED
         )
@@ -166,6 +172,35 @@ def decide_work_plan(work_plan: WorkPlan, user: Any, *, approve: bool, note: str
         locked.note = f"{locked.note}\n{note}".strip()
     locked.save()
     return locked
+
+
+@transaction.atomic
+def record_milestones(
+    plan: Plan, user: Any, reached: dict[str, dt.date | None], today: dt.date | None = None
+) -> list[Milestone]:
+    """The dates milestones (award, start, completion …) were actually reached."""
+    _require(may_report(user, plan) or is_controller(user))
+    baseline = approved_work_plan(plan)
+    if baseline is None:
+        raise ValidationError(_("The plan has no approved work plan with milestones."))
+    today = today or timezone.localdate()
+    milestones = {m.kind: m for m in baseline.milestones.select_for_update()}
+    errors: dict[str, str] = {}
+    for kind, day in reached.items():
+        if kind not in milestones:
+            errors[kind] = _("The approved work plan has no such milestone.")
+        elif day is not None and day > today:
+            errors[kind] = _("The actual date cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    changed = []
+    for kind, day in reached.items():
+        milestone = milestones[kind]
+        if milestone.actual_date != day:
+            milestone.actual_date = day
+            milestone.save(update_fields=["actual_date"])
+            changed.append(milestone)
+    return changed
 
 
 def planned_for(plan: Plan, month: dt.date) -> tuple[Decimal, Decimal] | None:

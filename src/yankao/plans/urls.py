@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import meetings
+from .views import meetings, subsidies
 from .views import plans as views
 
 app_name = "plans"
@@ -15,6 +15,12 @@ urlpatterns = [
         name="analysis_download",
     ),
     path("submission/", views.SubmissionView.as_view(), name="submission"),
+    path("subsidies/", subsidies.SubsidyView.as_view(), name="subsidies"),
+    path(
+        "subsidies/download/<slug:fmt>/",
+        subsidies.SubsidyDownloadView.as_view(),
+        name="subsidies_download",
+    ),
     path("meetings/", meetings.MeetingListView.as_view(), name="meetings"),
     path("meetings/new/", meetings.MeetingCreateView.as_view(), name="meeting_new"),
     path("meetings/<int:pk>/", meetings.MeetingDetailView.as_view(), name="meeting"),

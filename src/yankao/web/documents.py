@@ -97,3 +97,34 @@ def picture(document: Any, chart: charts.Chart) -> None:
     picture._inline.docPr.set("title", chart.title)
     note = document.add_paragraph(chart.description)
     note.runs[0].font.size = Pt(8)
+
+
+def text_workbook(
+    title: str, sentences: Sequence[str], sheets: Sequence[tuple[str, Sequence[str], Any]]
+) -> bytes:
+    """A workbook of (name, header, rows) sheets, each headed by the title; the first sheet
+    also carries the report's sentences. For reports whose cells are already written out."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.properties.title = title
+    for index, (name, header, rows) in enumerate(sheets):
+        sheet = book.active if index == 0 else book.create_sheet()
+        sheet.title = "".join(c for c in name if c not in "[]:*?/\\")[:31] or "Sheet"
+        sheet.append([title])
+        sheet["A1"].font = Font(bold=True, size=14)
+        if index == 0:
+            for sentence in sentences:
+                sheet.append([sentence])
+        sheet.append([])
+        sheet.append(list(header))
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append(list(row))
+        sheet.column_dimensions["A"].width = 30
+        sheet.column_dimensions["B"].width = 30
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

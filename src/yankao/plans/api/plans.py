@@ -30,6 +30,7 @@ from yankao.web.scoping import ScopedQuerysetMixin
 from .. import analysis, services
 from ..models import (
     LagCause,
+    Milestone,
     MilestoneKind,
     Plan,
     PlanBudget,
@@ -73,6 +74,19 @@ class PlanSerializer(serializers.ModelSerializer):
         ]
 
 
+class MilestoneSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Milestone
+        fields = ["kind", "planned_date", "actual_date"]
+
+
+class MilestonesInSerializer(serializers.Serializer):
+    reached = serializers.DictField(
+        child=serializers.DateField(allow_null=True),
+        help_text=f"Actual dates by milestone; keys: {', '.join(MilestoneKind.values)}",
+    )
+
+
 class ReleaseSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
@@ -113,6 +127,25 @@ class PlanViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
         if (value := params.get("year", "")).isdigit():
             queryset = queryset.filter(first_year__lte=int(value), last_year__gte=int(value))
         return queryset.order_by("agency__sort_order", "code")
+
+    @extend_schema(request=MilestonesInSerializer, responses=MilestoneSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def milestones(self, request: Request, code: str | None = None) -> Response:
+        """The approved work plan's milestones; POST the actual dates reached."""
+        plan = self.get_object()
+        if request.method == "POST":
+            body = MilestonesInSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            _run(
+                lambda: services.record_milestones(
+                    plan, request.user, body.validated_data["reached"]
+                )
+            )
+        baseline = services.approved_work_plan(plan)
+        rows = (
+            baseline.milestones.order_by("planned_date") if baseline else Milestone.objects.none()
+        )
+        return Response(MilestoneSerializer(rows, many=True).data)
 
     @extend_schema(request=ReleaseSerializer, responses=PlanSerializer)
     @action(detail=True, methods=["post"])

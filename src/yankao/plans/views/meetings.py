@@ -19,6 +19,7 @@ from django.views.generic import ListView, TemplateView
 
 from yankao.agencies.models import Agency
 from yankao.audit.services import record_export
+from yankao.web.forms import add_errors
 from yankao.web.months import chosen_year_month, neighbours
 from yankao.workdays.roc import format_roc
 
@@ -27,16 +28,6 @@ from ..follow_up_workflow import allowed_follow_up_actions
 from ..forms import FollowUpDecisionForm, FollowUpForm, HandlingForm, MeetingForm
 from ..meeting_exports import meeting_docx
 from ..models import FollowUp, FollowUpStatus, SupervisionMeeting
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 def _require_controller(request: HttpRequest) -> None:
@@ -118,7 +109,7 @@ class MeetingCreateView(LoginRequiredMixin, View):
                     plans=data["plans"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
             else:
                 messages.success(request, _("Meeting recorded. Now record its decisions."))
                 return HttpResponseRedirect(reverse("plans:meeting", args=[meeting.pk]))
@@ -188,7 +179,7 @@ class DecisionCreateView(LoginRequiredMixin, View):
                     plan=data["plan"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
             else:
                 messages.success(request, _("Decision recorded as a follow-up item."))
                 return HttpResponseRedirect(reverse("plans:meeting", args=[meeting.pk]))
@@ -311,7 +302,7 @@ class FollowUpDetailView(LoginRequiredMixin, View):
                 else HandlingForm(request.POST)
             )
             form.is_valid()
-            _add_errors(form, exc)
+            add_errors(form, exc)
             key = "handling_form" if action == "report" else "decision_form"
             return render(
                 request,

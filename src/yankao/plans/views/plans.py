@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -21,13 +22,21 @@ from django.views.generic import ListView, TemplateView
 
 from yankao.audit.services import record_export
 from yankao.web.charts import to_svg
+from yankao.web.forms import add_errors
 from yankao.web.lists import ExportableListMixin
 from yankao.web.months import chosen_year_month, month_query, neighbours
 
 from .. import analysis as analysis_module
 from .. import charts, exports, importing, rules, services
-from ..forms import DecisionForm, ImportForm, PlanFilterForm, ReleaseForm, ReportForm
-from ..models import Plan, ProgressReport, ProgressStatus, WorkPlan
+from ..forms import (
+    DecisionForm,
+    ImportForm,
+    MilestoneForm,
+    PlanFilterForm,
+    ReleaseForm,
+    ReportForm,
+)
+from ..models import MilestoneKind, Plan, ProgressReport, ProgressStatus, WorkPlan
 
 PLAN_EXPORT = "controlled_plans"
 ANALYSIS_EXPORT = "plan_monthly_analysis"
@@ -97,6 +106,17 @@ def _visible_plan(request: HttpRequest, code: str) -> Plan:
     return get_object_or_404(services.visible_plans(request.user), code=code)
 
 
+def _milestones(baseline: WorkPlan | None) -> list[Any]:
+    if baseline is None:
+        return []
+    today = timezone.localdate()
+    milestones = list(baseline.milestones.all())
+    order = list(MilestoneKind.values)
+    for m in milestones:
+        m.late = m.actual_date is None and m.planned_date < today
+    return sorted(milestones, key=lambda m: order.index(m.kind))
+
+
 class PlanDetailView(LoginRequiredMixin, TemplateView):
     template_name = "plans/plan_detail.html"
 
@@ -135,6 +155,7 @@ class PlanDetailView(LoginRequiredMixin, TemplateView):
             plan=plan,
             baseline=baseline,
             work_plans=plan.work_plans.order_by("-version"),
+            milestones=_milestones(baseline),
             budgets=plan.budgets.order_by("year", "source"),
             total_budget=services.total_budget(plan),
             rows=rows,
@@ -187,6 +208,7 @@ class ReportFormView(LoginRequiredMixin, View):
         form: ReportForm,
         request: HttpRequest,
         computed: Any = None,
+        milestone_form: MilestoneForm | None = None,
     ) -> dict[str, Any]:
         planned = services.planned_for(plan, month)
         period = services.reporting_month(month)
@@ -195,12 +217,21 @@ class ReportFormView(LoginRequiredMixin, View):
             "month": month,
             "report": report,
             "form": form,
+            "milestone_form": milestone_form or self._milestone_form(plan),
             "planned": planned,
             "period": period,
             "computed": computed,
             "may_report": services.may_report(request.user, plan),
             "previous": services.previous_report(plan, month),
         }
+
+    @staticmethod
+    def _milestone_form(plan: Plan, data: Any = None) -> MilestoneForm | None:
+        baseline = services.approved_work_plan(plan)
+        if baseline is None or not plan.is_works:
+            return None
+        milestones = list(baseline.milestones.all())
+        return MilestoneForm(data, milestones=milestones) if milestones else None
 
     def get(self, request: HttpRequest, code: str, year: int, month: int) -> HttpResponse:
         plan, first, report = self._setup(request, code, year, month)
@@ -220,9 +251,11 @@ class ReportFormView(LoginRequiredMixin, View):
     def post(self, request: HttpRequest, code: str, year: int, month: int) -> HttpResponse:
         plan, first, report = self._setup(request, code, year, month)
         form = ReportForm(request.POST)
+        milestone_form = self._milestone_form(plan, request.POST)
         submit = "submit" in request.POST
         check_only = request.headers.get("HX-Request") == "true" and "check" in request.POST
-        if form.is_valid():
+        milestones_valid = milestone_form is None or milestone_form.is_valid()
+        if form.is_valid() and (milestones_valid or check_only):
             data = form.cleaned_data
             values = services.ReportData(
                 actual_progress=data["actual_progress"],
@@ -239,20 +272,17 @@ class ReportFormView(LoginRequiredMixin, View):
             if check_only:  # htmx: show the computed status and what is still missing
                 computed = services.evaluate(plan, first, values, submit=True)
                 return render(request, "plans/_report_check.html", {"computed": computed})
+            errors_for: Any = form
             try:
-                saved = services.save_report(
-                    plan, first, values, request.user, submit=submit, revision=data["revision"]
-                )
-            except PermissionDenied:
-                raise
+                with transaction.atomic():
+                    saved = services.save_report(
+                        plan, first, values, request.user, submit=submit, revision=data["revision"]
+                    )
+                    if milestone_form is not None:
+                        errors_for = milestone_form
+                        services.record_milestones(plan, request.user, milestone_form.cleaned_data)
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for name, errors in exc.message_dict.items():
-                        for error in errors:
-                            form.add_error(name if name in form.fields else None, error)
-                else:
-                    for error in exc.messages:
-                        form.add_error(None, error)
+                add_errors(errors_for, exc)
             else:
                 messages.success(
                     request,
@@ -268,7 +298,7 @@ class ReportFormView(LoginRequiredMixin, View):
         return render(
             request,
             self.template_name,
-            self._context(plan, first, report, form, request),
+            self._context(plan, first, report, form, request, milestone_form=milestone_form),
             status=400,
         )
 
