@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import meetings, subsidies
+from .views import bimonthly, meetings, subsidies
 from .views import plans as views
 
 app_name = "plans"
@@ -15,6 +15,12 @@ urlpatterns = [
         name="analysis_download",
     ),
     path("submission/", views.SubmissionView.as_view(), name="submission"),
+    path("bimonthly/", bimonthly.BimonthlyView.as_view(), name="bimonthly"),
+    path(
+        "bimonthly/download/<slug:fmt>/",
+        bimonthly.BimonthlyDownloadView.as_view(),
+        name="bimonthly_download",
+    ),
     path("subsidies/", subsidies.SubsidyView.as_view(), name="subsidies"),
     path(
         "subsidies/download/<slug:fmt>/",

@@ -40,7 +40,11 @@ def subsidy_plan(agency: Any, code: str, officer: Any, planner: Any) -> Any:
 
 
 def submit(plan: Any, user: Any, spending: int, **extra: Any) -> None:
-    why = {"lag_cause": LagCause.FUNDING, "remedy": "加速辦理估驗計價及請款", "remedy_due": dt.date(2026, 4, 30)}
+    why = {
+        "lag_cause": LagCause.FUNDING,
+        "remedy": "加速辦理估驗計價及請款",
+        "remedy_due": dt.date(2026, 4, 30),
+    }
     services.save_report(
         plan,
         MARCH,
