@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "yankao.attachments",
     "yankao.cases",
     "yankao.plans",
+    "yankao.works",
 ]
 
 MIDDLEWARE = [
@@ -337,6 +338,49 @@ YANKAO_PLAN_BEHIND_POINTS = env_int("YANKAO_PLAN_BEHIND_POINTS", 5)
 YANKAO_PLAN_SPENDING_WARNING_PERCENT = env_int("YANKAO_PLAN_SPENDING_WARNING_PERCENT", 90)
 YANKAO_PLAN_REPORT_DAY = env_int("YANKAO_PLAN_REPORT_DAY", 6)
 YANKAO_PLAN_TREND_MONTHS = env_int("YANKAO_PLAN_TREND_MONTHS", 3)
+# Year-end evaluation: grade:lowest score, best grade first (excellent 優等, a 甲等, b 乙等,
+# c 丙等), and which grades are sent for reward or penalty (獎懲). A round keeps the values in
+# force when it was opened, so a later change never regrades a past year.
+YANKAO_EVALUATION_GRADE_BANDS = env_list(
+    "YANKAO_EVALUATION_GRADE_BANDS", ["excellent:90", "a:80", "b:70", "c:0"]
+)
+YANKAO_EVALUATION_OUTCOMES = env_list(
+    "YANKAO_EVALUATION_OUTCOMES", ["excellent:reward", "c:penalty"]
+)
+
+# --- Works inspection (工程施工查核小組作業辦法, as amended 2023) ---------------------------
+# Amount tiers from the budget amount (NT$): huge (巨額), ≥ large, ≥ medium, ≥ small; below the
+# small threshold a project is not subject to the inspection quota.
+YANKAO_WORKS_TIER_HUGE = env_int("YANKAO_WORKS_TIER_HUGE", 200_000_000)
+YANKAO_WORKS_TIER_LARGE = env_int("YANKAO_WORKS_TIER_LARGE", 50_000_000)
+YANKAO_WORKS_TIER_MEDIUM = env_int("YANKAO_WORKS_TIER_MEDIUM", 10_000_000)
+YANKAO_WORKS_TIER_SMALL = env_int("YANKAO_WORKS_TIER_SMALL", 1_500_000)
+# The legal minimum: this % of the year's tenders ≥ the small threshold, and per tier at least
+# this many (or all of the tier when fewer); the city's own target is a multiple of it.
+YANKAO_WORKS_QUOTA_PERCENT = env_int("YANKAO_WORKS_QUOTA_PERCENT", 10)
+YANKAO_WORKS_QUOTA_LARGE = env_int("YANKAO_WORKS_QUOTA_LARGE", 20)
+YANKAO_WORKS_QUOTA_MEDIUM = env_int("YANKAO_WORKS_QUOTA_MEDIUM", 15)
+YANKAO_WORKS_QUOTA_SMALL = env_int("YANKAO_WORKS_QUOTA_SMALL", 10)
+YANKAO_WORKS_TARGET_MULTIPLE = env_float("YANKAO_WORKS_TARGET_MULTIPLE", 2.0)
+YANKAO_WORKS_PROGRESS_DAY = env_int("YANKAO_WORKS_PROGRESS_DAY", 6)
+# Priority grounds for choosing what to inspect.
+YANKAO_WORKS_LAG_POINTS = env_int("YANKAO_WORKS_LAG_POINTS", 10)
+YANKAO_WORKS_LOW_BID_PERCENT = env_int("YANKAO_WORKS_LOW_BID_PERCENT", 80)
+YANKAO_WORKS_CHANGE_ORDERS = env_int("YANKAO_WORKS_CHANGE_ORDERS", 3)
+YANKAO_WORKS_CHANGE_ORDER_PERCENT = env_int("YANKAO_WORKS_CHANGE_ORDER_PERCENT", 10)
+YANKAO_WORKS_LOW_SCORE = env_int("YANKAO_WORKS_LOW_SCORE", 75)
+# Grades (grade:lowest score, best first), the automatic 丙等 score, committee make-up, deadlines.
+YANKAO_WORKS_GRADE_BANDS = env_list(
+    "YANKAO_WORKS_GRADE_BANDS", ["excellent:90", "a:80", "b:70", "c:0"]
+)
+YANKAO_WORKS_AUTOMATIC_C_SCORE = env_int("YANKAO_WORKS_AUTOMATIC_C_SCORE", 69)
+YANKAO_WORKS_EXTERNAL_SHARE = env_str("YANKAO_WORKS_EXTERNAL_SHARE", "1/3")  # a fraction
+YANKAO_WORKS_RECORD_WORKING_DAYS = env_int("YANKAO_WORKS_RECORD_WORKING_DAYS", 7)
+YANKAO_WORKS_REMEDIATION_DAYS = env_int("YANKAO_WORKS_REMEDIATION_DAYS", 30)
+YANKAO_WORKS_MONITORING_LIMIT_WORKING_DAYS = env_int(
+    "YANKAO_WORKS_MONITORING_LIMIT_WORKING_DAYS", 12
+)
+YANKAO_WORKS_VERIFICATIONS_PER_MONTH = env_int("YANKAO_WORKS_VERIFICATIONS_PER_MONTH", 20)
 
 # --- Demo -------------------------------------------------------------------------------------
 # The password given to the demo logins that `yankao demo` creates (development only).
