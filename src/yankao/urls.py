@@ -14,6 +14,7 @@ api_patterns = [
     path("", include("yankao.attachments.api")),
     path("", include("yankao.cases.api")),
     path("", include("yankao.plans.api")),
+    path("", include("yankao.works.api")),
 ]
 
 urlpatterns = [
@@ -25,6 +26,7 @@ urlpatterns = [
     path("cases/reports/", include("yankao.cases.reports.urls")),
     path("cases/", include("yankao.cases.urls")),
     path("plans/", include("yankao.plans.urls")),
+    path("works/", include("yankao.works.urls")),
     path("", include("yankao.cases.public_urls")),
     path("open311/v2/", include("yankao.cases.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

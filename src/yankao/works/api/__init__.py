@@ -1,0 +1,3 @@
+"""The works-inspection REST API: one module per subject, one URL list."""
+
+urlpatterns: list = []
