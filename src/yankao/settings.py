@@ -293,6 +293,7 @@ SPECTACULAR_SETTINGS = {
         "AgencyKindEnum": "yankao.agencies.models.AgencyKind",
         "DeclaredDayKindEnum": "yankao.workdays.models.DeclaredDayKind",
         "FollowUpStatusEnum": "yankao.plans.models.FollowUpStatus",
+        "EvaluationStatusEnum": "yankao.plans.models.EvaluationStatus",
     },
 }
 
@@ -363,6 +364,8 @@ YANKAO_WORKS_QUOTA_MEDIUM = env_int("YANKAO_WORKS_QUOTA_MEDIUM", 15)
 YANKAO_WORKS_QUOTA_SMALL = env_int("YANKAO_WORKS_QUOTA_SMALL", 10)
 YANKAO_WORKS_TARGET_MULTIPLE = env_float("YANKAO_WORKS_TARGET_MULTIPLE", 2.0)
 YANKAO_WORKS_PROGRESS_DAY = env_int("YANKAO_WORKS_PROGRESS_DAY", 6)
+# Monthly progress is behind when planned minus actual reaches this many points: a lag reason is due.
+YANKAO_WORKS_BEHIND_POINTS = env_int("YANKAO_WORKS_BEHIND_POINTS", 5)
 # Priority grounds for choosing what to inspect.
 YANKAO_WORKS_LAG_POINTS = env_int("YANKAO_WORKS_LAG_POINTS", 10)
 YANKAO_WORKS_LOW_BID_PERCENT = env_int("YANKAO_WORKS_LOW_BID_PERCENT", 80)
@@ -381,6 +384,8 @@ YANKAO_WORKS_MONITORING_LIMIT_WORKING_DAYS = env_int(
     "YANKAO_WORKS_MONITORING_LIMIT_WORKING_DAYS", 12
 )
 YANKAO_WORKS_VERIFICATIONS_PER_MONTH = env_int("YANKAO_WORKS_VERIFICATIONS_PER_MONTH", 20)
+# The monitoring item a works-site 1999 case goes to when no item names its category.
+YANKAO_WORKS_MONITORING_DEFAULT_ITEM = env_str("YANKAO_WORKS_MONITORING_DEFAULT_ITEM", "G04")
 
 # --- Demo -------------------------------------------------------------------------------------
 # The password given to the demo logins that `yankao demo` creates (development only).

@@ -35,6 +35,14 @@ def reply_sent(case: Case, handling: str) -> None:
     _later(send)
 
 
+def message(case: Case, subject: str, text: str) -> None:
+    def send() -> None:
+        with translation.override(settings.LANGUAGE_CODE):
+            notify_petitioner(case.petitioner, subject, text)
+
+    _later(send)
+
+
 def deadline_moved(case: Case, new_deadline: dt.datetime) -> None:
     def send() -> None:
         with translation.override(settings.LANGUAGE_CODE):

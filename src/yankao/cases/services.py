@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -234,6 +236,24 @@ def validate_intake(data: Intake) -> dict[str, list[str]]:
     return errors
 
 
+logger = logging.getLogger("yankao.cases")
+
+# Sent after commit for a case of a works-site category; works inspection's citizen works
+# monitoring (全民督工) listens. A failing receiver never loses the case: its own sweep catches up.
+works_site_case_recorded = Signal()
+
+
+def _announce_works_site_case(case: Case) -> None:
+    for receiver, result in works_site_case_recorded.send_robust(sender=Case, case=case):
+        if isinstance(result, Exception):
+            logger.warning("works-site case %s not taken by %r: %s", case.number, receiver, result)
+
+
+def tell_petitioner(case: Case, subject: str, text: str) -> None:
+    """Tell the petitioner something outside the case's own workflow (after commit)."""
+    notices.message(case, subject, text)
+
+
 def create_case(data: Intake, actor: Any = None) -> tuple[Case, str]:
     """Record a case, route it and set its deadline; returns the case and its tracking code.
 
@@ -313,6 +333,8 @@ def create_case(data: Intake, actor: Any = None) -> tuple[Case, str]:
             )
             for scan in data.scans:
                 attach(case, scan, actor, caption=str(Channel(data.channel).label))
+            if data.category is not None and data.category.works_site:
+                transaction.on_commit(lambda: works_site_case_recorded.send(sender=Case, case=case))
             if data.received_at is not None:
                 from .reports.built import mark_dirty  # a month already summed gets this case
 

@@ -53,6 +53,11 @@ NAV: tuple[NavItem, ...] = (
         roles=(RoleCode.RDEC_ADMIN, RoleCode.PLAN_CONTROLLER, RoleCode.VIEWER),
     ),
     NavItem(
+        _("Plan dashboard"),
+        "plans:dashboard",
+        roles=(RoleCode.RDEC_ADMIN, RoleCode.PLAN_CONTROLLER, RoleCode.VIEWER),
+    ),
+    NavItem(
         _("Supervision meetings"),
         "plans:meetings",
         roles=(
@@ -62,6 +67,33 @@ NAV: tuple[NavItem, ...] = (
             RoleCode.AGENCY_SUPERVISOR,
             RoleCode.VIEWER,
         ),
+    ),
+    NavItem(
+        _("Year-end evaluation"),
+        "plans:evaluations",
+        roles=(
+            RoleCode.RDEC_ADMIN,
+            RoleCode.PLAN_CONTROLLER,
+            RoleCode.AGENCY_CASE_OFFICER,
+            RoleCode.AGENCY_SUPERVISOR,
+            RoleCode.VIEWER,
+        ),
+    ),
+    NavItem(
+        _("Works projects"),
+        "works:projects",
+        roles=(
+            RoleCode.RDEC_ADMIN,
+            RoleCode.INSPECTOR,
+            RoleCode.AGENCY_CASE_OFFICER,
+            RoleCode.AGENCY_SUPERVISOR,
+            RoleCode.VIEWER,
+        ),
+    ),
+    NavItem(
+        _("Inspection planning"),
+        "works:planning",
+        roles=(RoleCode.RDEC_ADMIN, RoleCode.INSPECTOR),
     ),
     NavItem(_("Agencies"), "agencies:list"),
     NavItem(

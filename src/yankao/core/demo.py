@@ -32,6 +32,8 @@ DEMO_STEPS: list[str] = [
     "yankao.workdays.demo.populate",
     "yankao.cases.demo.populate",
     "yankao.plans.demo.populate",
+    "yankao.plans.demo_evaluation.populate",
+    "yankao.plans.demo.populate_meeting",
 ]
 
 

@@ -9,7 +9,17 @@ class PlansConfig(AppConfig):
     def ready(self) -> None:
         from yankao.audit.services import track
 
-        from .models import FollowUp, Plan, PlanBudget, ProgressReport, SupervisionMeeting, WorkPlan
+        from .models import (
+            Evaluation,
+            EvaluationRound,
+            FollowUp,
+            Plan,
+            PlanBudget,
+            ProgressReport,
+            RubricItem,
+            SupervisionMeeting,
+            WorkPlan,
+        )
 
         track(Plan)
         track(PlanBudget)
@@ -17,3 +27,6 @@ class PlansConfig(AppConfig):
         track(ProgressReport, exclude=("revision", "updated_at"))
         track(SupervisionMeeting)
         track(FollowUp, exclude=("updated_at",))
+        track(EvaluationRound, exclude=("revision",))
+        track(RubricItem)
+        track(Evaluation, exclude=("revision", "updated_at"))

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from yankao.agencies.models import Agency, AgencyKind, User
+from yankao.agencies.roles import RoleCode
 from yankao.agencies.services import rdec_code
 from yankao.core.demo import DemoContext
 
@@ -21,6 +22,8 @@ from . import rules
 from .models import (
     FundSource,
     LagCause,
+    Milestone,
+    MilestoneKind,
     Plan,
     PlanBudget,
     PlanKind,
@@ -72,6 +75,80 @@ def _s_curve(month_index: int, months: int) -> Decimal:
     value = 100 / (1 + math.exp(-10 * (x - 0.5)))
     low, high = 100 / (1 + math.exp(5)), 100 / (1 + math.exp(-5))
     return Decimal(str(round((value - low) / (high - low) * 100, 2)))
+
+
+MILESTONE_DATES = {  # month, day of the planned date in the plan's year
+    MilestoneKind.DESIGN: (2, 15),
+    MilestoneKind.AWARD: (3, 31),
+    MilestoneKind.START: (5, 1),
+    MilestoneKind.COMPLETION: (11, 30),
+    MilestoneKind.ACCEPTANCE: (12, 20),
+}
+
+
+def _milestones(work_plan: WorkPlan, year: int, today: dt.date, troubled: bool) -> None:
+    """Works plans: design, award, start … planned; reached on time unless the plan is troubled."""
+    rows = []
+    for kind, (month, day) in MILESTONE_DATES.items():
+        planned = dt.date(year, month, day)
+        late = troubled and kind != MilestoneKind.DESIGN
+        actual = None if late or planned > today else planned + dt.timedelta(days=month % 5)
+        rows.append(
+            Milestone(
+                work_plan=work_plan,
+                kind=kind,
+                planned_date=planned,
+                actual_date=actual if actual and actual <= today else None,
+            )
+        )
+    Milestone.objects.bulk_create(rows)
+
+
+def populate_meeting(context: DemoContext) -> None:
+    """A supervision meeting on last month's behind plans, its decisions at every stage."""
+    from . import meetings
+    from .models import SupervisionMeeting
+
+    if SupervisionMeeting.objects.exists():
+        return
+    planner = (
+        User.objects.filter(roles__code=RoleCode.PLAN_CONTROLLER, is_active=True)
+        .order_by("pk")
+        .first()
+    )
+    if planner is None:
+        return
+    today = timezone.localdate()
+    reviewed = rules.add_months(today.replace(day=1), -2)
+    behind = list(meetings.behind_plans(reviewed)[:12])
+    if not behind:
+        return
+    held_on = rules.add_months(reviewed, 1) + dt.timedelta(days=14)
+    meeting = meetings.hold_meeting(
+        planner,
+        title=f"{reviewed.year - 1911}年{reviewed.month}月列管計畫督導會報",
+        held_on=held_on,
+        report_month=reviewed,
+        chair="秘書長",
+        minutes="檢討進度落後計畫，請各主辦機關依決議辦理並於期限內回報。",
+        plans=behind,
+    )
+    rng = context.rng
+    for n, plan in enumerate(behind[:8]):
+        item = meetings.add_decision(
+            meeting,
+            planner,
+            decision=f"請{plan.agency.name_zh}就「{plan.name}」提出趕辦計畫，並每兩週回報進度。",
+            due_date=held_on + dt.timedelta(days=rng.choice([14, 30, 45])),
+            plan=plan,
+        )
+        officer = plan.project_manager
+        if officer is None or n % 4 == 0:
+            continue  # still open
+        item = meetings.report_handling(item, officer, "已召開協調會議並增派人力，進度已改善。")
+        if n % 4 == 2:
+            meetings.release(item, planner, "同意解除追蹤。")
+    context.summary.append(f"督導會報：1 場，檢討 {len(behind)} 項計畫，決議 8 項")
 
 
 def populate(context: DemoContext) -> None:
@@ -149,6 +226,8 @@ def populate(context: DemoContext) -> None:
                 for i, month in enumerate(months)
             )
             troubled = rng.random() < 0.2
+            if is_works:
+                _milestones(work_plan, year, today, troubled)
             cause = rng.choice(list(REMEDIES)) if troubled else ""
             actual = Decimal(0)
             reports = []

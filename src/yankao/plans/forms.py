@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from yankao.agencies.models import Agency
+from yankao.web.months import ReportMonthForm
 from yankao.workdays.forms import RocDateField
 from yankao.workdays.roc import format_roc
 
@@ -66,14 +69,43 @@ class PlanFilterForm(forms.Form):
     )
     progress = forms.ChoiceField(
         label=_("latest progress status"),
-        choices=[("", "—"), *ProgressStatus.choices],
+        choices=[("", "—"), *ProgressStatus.choices, ("not_reported", _("Not reported"))],
         required=False,
     )
+    # The dashboard's drill-down: an agency's plans owing a report in a month, with that
+    # month's status (instead of the latest).
+    agency = forms.ModelChoiceField(
+        label=_("owning agency"),
+        queryset=Agency.objects.order_by("sort_order", "code"),
+        to_field_name="code",
+        required=False,
+        empty_label="—",
+    )
+    month = forms.DateField(
+        label=_("Report month"),
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        required=False,
+        error_messages={"invalid": _("Report month: give year and month, e.g. 2026-03.")},
+    )
+
+    def __init__(self, *args: Any, agencies: QuerySet[Agency] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if agencies is not None:
+            self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "")
+
+
+class DashboardForm(ReportMonthForm):
+    """The dashboard's year; the month is optional (default: the latest month reports were due)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "")
+        month = self.fields["month"]
+        month.required = False
+        month.choices = [("", _("Latest due")), *month.choices]  # type: ignore[attr-defined]
+        month.empty_value = None  # type: ignore[attr-defined]
 
 
 class ReleaseForm(forms.Form):

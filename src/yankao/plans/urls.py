@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import bimonthly, meetings, subsidies
+from .views import bimonthly, dashboard, evaluations, meetings, months, subsidies
 from .views import plans as views
 
 app_name = "plans"
@@ -15,6 +15,12 @@ urlpatterns = [
         name="analysis_download",
     ),
     path("submission/", views.SubmissionView.as_view(), name="submission"),
+    path(
+        "months/<int:year>-<int:month>/close/",
+        months.CloseMonthView.as_view(),
+        name="close_month",
+    ),
+    path("dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
     path("bimonthly/", bimonthly.BimonthlyView.as_view(), name="bimonthly"),
     path(
         "bimonthly/download/<slug:fmt>/",
@@ -42,6 +48,33 @@ urlpatterns = [
     ),
     path("follow-ups/", meetings.FollowUpListView.as_view(), name="follow_ups"),
     path("follow-ups/<int:pk>/", meetings.FollowUpDetailView.as_view(), name="follow_up"),
+    path("evaluations/", evaluations.RoundListView.as_view(), name="evaluations"),
+    path("evaluations/<int:year>/", evaluations.RoundDetailView.as_view(), name="evaluation_round"),
+    path(
+        "evaluations/<int:year>/rubric/",
+        evaluations.RubricView.as_view(),
+        name="evaluation_rubric",
+    ),
+    path(
+        "evaluations/<int:year>/publish/",
+        evaluations.PublishView.as_view(),
+        name="evaluation_publish",
+    ),
+    path(
+        "evaluations/<int:year>/results/",
+        evaluations.ResultsView.as_view(),
+        name="evaluation_results",
+    ),
+    path(
+        "evaluations/<int:year>/results/download/<slug:fmt>/",
+        evaluations.ResultsDownloadView.as_view(),
+        name="evaluation_download",
+    ),
+    path(
+        "evaluations/<int:year>/plans/<str:code>/",
+        evaluations.EvaluationView.as_view(),
+        name="evaluation",
+    ),
     path("<str:code>/", views.PlanDetailView.as_view(), name="detail"),
     path("<str:code>/release/", views.ReleaseView.as_view(), name="release"),
     path(

@@ -476,3 +476,181 @@ def percent(rate: float | None) -> str:
 def month_label(month: int) -> str:
     chinese = (get_language() or "zh-hant").lower().startswith("zh")
     return f"{month}月" if chinese else str(capfirst(MONTHS_3[month]))
+
+
+# --- Heat map ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkedRect(Rect):
+    """A rectangle that is also a link (a drill-down); `to_linked_svg` wraps it in <a>."""
+
+    href: str = ""
+
+
+@dataclass(frozen=True)
+class LinkedText(Text):
+    href: str = ""
+
+
+# A sequential single-hue scale (orange, apart from blue in red-green colour blindness); the
+# text on the darkest step is white, on the others dark: each pair keeps at least 4.5:1.
+HEAT_BOUNDS = (0.0, 0.1, 0.25, 0.5, 1.0)
+HEAT_COLOURS = ("#fdf3e7", "#f8d9b4", "#f0b274", "#d9822f", "#8a4400")
+HEAT_NONE = "#e9ecef"
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    value: float | None  # 0-1; None: nothing to measure (drawn grey, with "—" unless text)
+    text: str = ""  # written in the cell, so the colour is never the only carrier
+    tooltip: str = ""
+    href: str = ""
+    note: str = ""  # a second, smaller line (e.g. "3 missing")
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    label: str
+    cells: Sequence[HeatCell]
+    href: str = ""
+
+
+def heat_colour(
+    value: float | None,
+    bounds: Sequence[float] = HEAT_BOUNDS,
+    colours: Sequence[str] = HEAT_COLOURS,
+) -> tuple[str, str]:
+    """Fill and text colour of a value: the first step whose upper bound holds it."""
+    if value is None:
+        return HEAT_NONE, TEXT
+    for i, bound in enumerate(bounds):
+        if value <= bound + 1e-12:
+            return colours[i], "#ffffff" if i == len(colours) - 1 else TEXT
+    return colours[-1], "#ffffff"
+
+
+def heat_legend(
+    bounds: Sequence[float] = HEAT_BOUNDS,
+    colours: Sequence[str] = HEAT_COLOURS,
+    value_format: Callable[[float], str] = lambda v: f"{v * 100:.0f}%",
+    none_label: str = "—",
+) -> list[tuple[str, str]]:
+    """(label, colour) per step, then the no-value colour: for the chart and the page."""
+    labels = [
+        value_format(b) if i == 0 and b == 0 else f"≤ {value_format(b)}"
+        for i, b in enumerate(bounds)
+    ]
+    return [*zip(labels, colours, strict=True), (none_label, HEAT_NONE)]
+
+
+def heat_map(
+    title: str,
+    description: str,
+    columns: Sequence[str],
+    rows: Sequence[HeatRow],
+    *,
+    column_links: Sequence[str] = (),
+    legend: Sequence[tuple[str, str]] | None = None,
+    bounds: Sequence[float] = HEAT_BOUNDS,
+    colours: Sequence[str] = HEAT_COLOURS,
+    width: float = 760,
+) -> Chart:
+    """Rows × columns of coloured cells (e.g. agencies × months, share of plans behind).
+
+    Every cell is a data rectangle with its tooltip and its figure written in it; row labels,
+    column labels and cells may link to a drill-down (drawn as <a> by `to_linked_svg`).
+    """
+    label_width = min(max((text_width(r.label, FONT_SIZE) for r in rows), default=0) + 12, 200)
+    left, top, header = label_width, 8.0, 22.0
+    cell_width = max((width - left - 8) / max(len(columns), 1), 24)
+    with_notes = any(c.note for r in rows for c in r.cells)
+    row_height = 32.0 if with_notes else 24.0
+    shapes: list[Shape] = []
+    for j, name in enumerate(columns):
+        x = left + (j + 0.5) * cell_width
+        href = column_links[j] if j < len(column_links) else ""
+        if href:
+            shapes.append(LinkedText(x, top + 14, name, SMALL, "middle", href=href))
+        else:
+            shapes.append(Text(x, top + 14, name, SMALL, "middle"))
+    body = top + header
+    for i, row in enumerate(rows):
+        y = body + i * row_height
+        label = _fit(row.label, FONT_SIZE, left - 12)
+        baseline = y + row_height / 2 + 4
+        if row.href:
+            shapes.append(LinkedText(left - 8, baseline, label, anchor="end", href=row.href))
+        else:
+            shapes.append(Text(left - 8, baseline, label, anchor="end"))
+        for j, cell in enumerate(row.cells[: len(columns)]):
+            x = left + j * cell_width
+            fill, ink = heat_colour(cell.value, bounds, colours)
+            tip = cell.tooltip or f"{row.label} · {columns[j]}: {cell.text or '—'}"
+            box = (x + 1, y + 1, cell_width - 2, row_height - 2, fill, tip, True)
+            shapes.append(LinkedRect(*box, href=cell.href) if cell.href else Rect(*box))
+            middle = x + cell_width / 2
+            written = cell.text or ("—" if cell.value is None else "")
+            lines = [(written, SMALL), (cell.note, 10.0)] if cell.note else [(written, SMALL)]
+            first = y + (13.0 if cell.note else row_height / 2 + 4)
+            for k, (words, size) in enumerate(lines):
+                if not words:
+                    continue
+                shown = _fit(words, size, cell_width - 4)
+                at = first + k * 13.0
+                shapes.append(
+                    LinkedText(middle, at, shown, size, "middle", ink, href=cell.href)
+                    if cell.href
+                    else Text(middle, at, shown, size, "middle", ink)
+                )
+    height = body + row_height * len(rows) + 12
+    entries = heat_legend(bounds, colours) if legend is None else legend
+    if entries:
+        shapes.extend(_legend(entries, left, height + 8))
+        height += 24
+    return Chart(width, height, title, description, tuple(shapes))
+
+
+def _painted(shapes: Sequence[Shape]) -> str:
+    """The SVG elements `to_svg` paints for these shapes (one painter for every chart)."""
+    svg = str(to_svg(Chart(0, 0, "", "", tuple(shapes)), "_"))
+    return svg[svg.index("</desc>") + len("</desc>") : -len("</svg>")]
+
+
+def to_linked_svg(chart: Chart, chart_id: str) -> SafeString:
+    """`to_svg`, with each run of shapes sharing a link wrapped in one <a> (one tab stop).
+
+    The link is named by its rectangle's tooltip (or its text), so a screen reader hears the
+    figure and where it leads; the PNG for Word paints the same shapes without links.
+    """
+    head = str(
+        to_svg(Chart(chart.width, chart.height, chart.title, chart.description, ()), chart_id)
+    )
+    parts = [head[: -len("</svg>")]]
+    run: list[Shape] = []
+    href = ""
+
+    def flush() -> None:
+        if not run:
+            return
+        if not href:
+            parts.append(_painted(run))
+        else:
+            name = next((s.tooltip for s in run if isinstance(s, Rect) and s.tooltip), "") or (
+                " ".join(s.text for s in run if isinstance(s, Text))
+            )
+            parts.append(
+                f'<a href="{escape(href)}" aria-label="{escape(name)}">{_painted(run)}</a>'
+            )
+        run.clear()
+
+    for shape in chart.shapes:
+        link = getattr(shape, "href", "")
+        if link != href:
+            flush()
+            href = link
+        run.append(shape)
+    flush()
+    parts.append("</svg>")
+    # Every value is escaped by `to_svg` or above.
+    return mark_safe("".join(parts))

@@ -268,3 +268,17 @@ def test_the_api_runs_the_same_workflow_and_is_scoped(month, people, agencies):
     assert again.status_code == 400 and "已解除追蹤" in str(again.json())
     detail = pwb.get(f"/api/v1/follow-ups/{item_id}/").json()
     assert [e["action"] for e in detail["events"]] == ["create", "report", "release"]
+
+
+def test_the_controller_closes_a_month_and_its_reports_become_final(month, people):
+    pwb = client_for(people["pwb_officer"])
+    close = reverse("plans:close_month", args=[2026, 3])
+    assert pwb.post(close, {"confirm": "1"}).status_code == 403
+    planner = client_for(people["planner"])
+    unconfirmed = planner.post(close, follow=True).content.decode()
+    assert "請勾選確認" in unconfirmed and services.reporting_month(MARCH).closed_at is None
+    page = planner.post(close, {"confirm": "1"}, follow=True).content.decode()
+    assert "民國115年3月填報已截止" in page and "本月填報已截止" in page
+    assert services.reporting_month(MARCH).closed_at is not None
+    with pytest.raises(ValidationError):
+        report(month["pwb"], people["pwb_officer"], "12", 3_000_000)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from yankao.agencies.models import Agency
 from yankao.audit.services import record_export
 from yankao.web.charts import to_svg
 from yankao.web.forms import add_errors
@@ -28,6 +29,7 @@ from yankao.web.months import chosen_year_month, month_query, neighbours
 
 from .. import analysis as analysis_module
 from .. import charts, exports, importing, rules, services
+from ..analysis import NOT_REPORTED
 from ..forms import (
     DecisionForm,
     ImportForm,
@@ -36,7 +38,7 @@ from ..forms import (
     ReleaseForm,
     ReportForm,
 )
-from ..models import MilestoneKind, Plan, ProgressReport, ProgressStatus, WorkPlan
+from ..models import MilestoneKind, Plan, ProgressReport, ProgressStatus, ReportStatus, WorkPlan
 
 PLAN_EXPORT = "controlled_plans"
 ANALYSIS_EXPORT = "plan_monthly_analysis"
@@ -53,15 +55,27 @@ class PlanListView(LoginRequiredMixin, ExportableListMixin, ListView):
     export_name = PLAN_EXPORT
 
     def get_queryset(self) -> QuerySet[Plan]:
+        visible = services.visible_plans(self.request.user)
+        self.filters = PlanFilterForm(
+            self.request.GET or None,
+            agencies=Agency.objects.filter(pk__in=visible.values("agency_id")).order_by(
+                "sort_order", "code"
+            ),
+        )
+        month = self.filters.is_valid() and self.filters.cleaned_data["month"]
         latest = ProgressReport.objects.filter(plan=OuterRef("pk")).order_by("-month")
-        queryset = services.visible_plans(self.request.user).annotate(
+        if month:  # the dashboard's drill-down: plans owing that month's report, its status
+            latest = latest.filter(month=month, status=ReportStatus.SUBMITTED)
+            visible = services.expected_plans(month, visible)
+        queryset = visible.annotate(
             latest_status=Subquery(latest.values("progress_status")[:1]),
             latest_month=Subquery(latest.values("month")[:1]),
             latest_progress=Subquery(latest.values("actual_progress")[:1]),
         )
-        self.filters = PlanFilterForm(self.request.GET or None)
         if self.filters.is_valid():
             data = self.filters.cleaned_data
+            if data["agency"]:
+                queryset = queryset.filter(agency=data["agency"])
             if data["q"]:
                 queryset = queryset.filter(
                     Q(code__icontains=data["q"]) | Q(name__icontains=data["q"])
@@ -70,7 +84,9 @@ class PlanListView(LoginRequiredMixin, ExportableListMixin, ListView):
                 queryset = queryset.filter(kind=data["kind"])
             if data["status"]:
                 queryset = queryset.filter(status=data["status"])
-            if data["progress"]:
+            if data["progress"] == NOT_REPORTED:
+                queryset = queryset.filter(Q(latest_status__isnull=True) | Q(latest_status=""))
+            elif data["progress"]:
                 queryset = queryset.filter(latest_status=data["progress"])
         return queryset.order_by("agency__sort_order", "code")
 
@@ -451,6 +467,8 @@ class SubmissionView(LoginRequiredMixin, TemplateView):
             expected=expected,
             submitted=submitted,
             missing=missing,
+            period=services.reporting_month(first),
+            controller=services.is_controller(self.request.user),
             **neighbours(first),
         )
         return context
