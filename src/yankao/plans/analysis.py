@@ -193,6 +193,7 @@ def _trend(month: dt.date, plans: QuerySet[Plan]) -> list[tuple[dt.date, StatusC
     )
     reported = (
         ProgressReport.objects.filter(plan__in=controlled, status=ReportStatus.SUBMITTED)
+        .filter(month__range=(months[0], months[-1]))  # lets the (month, status) index serve
         .exclude(progress_status="")
         .filter(reduce(or_, (Q(month=m) & running_in(m, "plan__") for m in months)))
         .order_by()

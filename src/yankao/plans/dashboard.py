@@ -161,7 +161,8 @@ def build(
 
     reports = (
         services.visible_reports(user)
-        .filter(status=ReportStatus.SUBMITTED, plan__status=PlanStatus.CONTROLLED)
+        .filter(month__range=(months[0], months[-1]), status=ReportStatus.SUBMITTED)
+        .filter(plan__status=PlanStatus.CONTROLLED)
         .filter(reduce(or_, (Q(month=m) & running_in(m, "plan__") for m in months)))
         .order_by()
         .values("plan__agency_id", "month")

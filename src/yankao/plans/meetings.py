@@ -23,7 +23,6 @@ from yankao.agencies.models import Agency
 from yankao.agencies.services import can_write, scope_queryset
 
 from . import rules, services
-from .follow_up_workflow import follow_up_transition
 from .models import (
     FollowUp,
     FollowUpStatus,
@@ -34,6 +33,7 @@ from .models import (
     ReviewedPlan,
     SupervisionMeeting,
 )
+from .workflow import follow_up_transition
 
 OUTSTANDING = (FollowUpStatus.OPEN, FollowUpStatus.REPORTED)
 

@@ -531,6 +531,7 @@ def home_work(user: Any) -> list[Any]:
             replaces=RoleCode.PLAN_CONTROLLER if is_controller(user) else "",
         )
     )
+    lists.extend(_evaluation_work(user))
     if not is_controller(user) and can_write(user, BusinessLine.PLANS):
         month = current_report_month(today)
         owed = expected_plans(month, visible_plans(user)).exclude(
@@ -555,3 +556,44 @@ def home_work(user: Any) -> list[Any]:
             )
         )
     return lists
+
+
+def _evaluation_work(user: Any) -> list[Any]:
+    """Year-end evaluations waiting for this user's step: the agency's self-assessments, the
+    controllers' preliminary and committee scores."""
+    from django.urls import reverse
+
+    from yankao.core.services import WorkItem, WorkList
+
+    from .models import Evaluation, EvaluationStatus, RoundStatus
+
+    if not can_write(user, BusinessLine.PLANS):
+        return []
+    waiting = (
+        [EvaluationStatus.PRELIMINARY, EvaluationStatus.COMMITTEE]
+        if is_controller(user)
+        else [EvaluationStatus.SELF_ASSESSMENT]
+    )
+    evaluations = (
+        scope_queryset(Evaluation.objects.select_related("round", "plan"), user)
+        .filter(round__status=RoundStatus.OPEN, status__in=waiting)
+        .order_by("round__year", "plan__code")
+    )
+    total = evaluations.count()
+    if not total:
+        return []
+    return [
+        WorkList(
+            _("Year-end evaluations waiting for you"),
+            [
+                WorkItem(
+                    f"{e.plan.code} {e.plan.name}",
+                    reverse("plans:evaluation", args=[e.round.year, e.plan.code]),
+                    note=str(e.get_status_display()),
+                )
+                for e in evaluations[:8]
+            ],
+            total,
+            more_url=reverse("plans:evaluation_round", args=[evaluations[0].round.year]),
+        )
+    ]

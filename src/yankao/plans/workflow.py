@@ -36,6 +36,9 @@ from .models import (
     EvaluationStage,
     EvaluationStatus,
     EvaluationStep,
+    FollowUp,
+    FollowUpEvent,
+    FollowUpStatus,
     RoundStatus,
 )
 
@@ -256,3 +259,63 @@ def _not_now(evaluation: Evaluation, move: Move) -> str:
 
 def _order(status: str) -> int:
     return list(EvaluationStatus.values).index(status)
+
+
+# --- Follow-up items of supervision meetings ------------------------------------------------
+# open → reported (the owner agency says what it did) → released (the commission); or back to open
+# when the commission keeps following. Created open with its first event.
+
+F = FollowUpStatus
+
+
+@dataclass(frozen=True)
+class FollowUpMove:
+    sources: frozenset[str]
+    target: str
+
+
+FOLLOW_UP_MOVES: dict[str, FollowUpMove] = {
+    "create": FollowUpMove(frozenset({F.OPEN}), F.OPEN),
+    "report": FollowUpMove(frozenset({F.OPEN}), F.REPORTED),
+    "continue": FollowUpMove(frozenset({F.REPORTED}), F.OPEN),
+    "release": FollowUpMove(frozenset({F.OPEN, F.REPORTED}), F.RELEASED),
+}
+
+
+def allowed_follow_up_actions(item: FollowUp) -> list[str]:
+    return [a for a, m in FOLLOW_UP_MOVES.items() if a != "create" and item.status in m.sources]
+
+
+def follow_up_transition(
+    item: FollowUp, action: str, actor: Any, *, note: str = "", handling: bool = False
+) -> FollowUp:
+    """Move the item under a row lock; `handling` stores the note as the agency's handling."""
+    move = FOLLOW_UP_MOVES[action]
+    with transaction.atomic():
+        locked = FollowUp.objects.select_for_update().get(pk=item.pk)
+        if locked.status not in move.sources:
+            raise TransitionError(
+                _("This follow-up item is “%(status)s”; this action is not allowed now.")
+                % {"status": locked.get_status_display()}
+            )
+        before = locked.status
+        locked.status = move.target
+        if handling:
+            locked.handling = note
+        locked.save()
+        FollowUpEvent.objects.create(
+            follow_up=locked,
+            action=action,
+            from_status=before if action != "create" else "",
+            to_status=locked.status,
+            note=note,
+            by=actor,
+        )
+        record(
+            AuditAction.STATUS,
+            locked,
+            actor=actor,
+            changes={"action": action, "status": {"old": before, "new": locked.status}},
+            note=note,
+        )
+    return locked

@@ -219,3 +219,14 @@ def test_downloads_hold_the_sentence_chart_and_lists(published, people):
 def test_navigation_shows_the_evaluation_to_those_who_use_it(year_round, people):
     assert "年終考評" in client_for(people["pwb_officer"]).get("/").content.decode()
     assert "年終考評" not in client_for(people["operator"]).get("/").content.decode()
+
+
+def test_home_pages_list_the_evaluations_waiting_for_each_side(year_round, plan, people):
+    pwb_home = client_for(people["pwb_officer"]).get(reverse("home")).content.decode()
+    assert "待您辦理的年終考評" in pwb_home and plan.code in pwb_home
+    road_home = client_for(people["road_officer"]).get(reverse("home")).content.decode()
+    assert "待您辦理的年終考評" not in road_home  # no plan of its own in the round
+    epb_home = client_for(people["epb_officer"]).get(reverse("home")).content.decode()
+    assert plan.code not in epb_home
+    planner_home = client_for(people["planner"]).get(reverse("home")).content.decode()
+    assert "待您辦理的年終考評" not in planner_home  # nothing is self-assessed yet

@@ -24,10 +24,10 @@ from yankao.web.months import chosen_year_month, neighbours
 from yankao.workdays.roc import format_roc
 
 from .. import meetings, rules, services
-from ..follow_up_workflow import allowed_follow_up_actions
 from ..forms import FollowUpDecisionForm, FollowUpForm, HandlingForm, MeetingForm
 from ..meeting_exports import meeting_docx
 from ..models import FollowUp, FollowUpStatus, SupervisionMeeting
+from ..workflow import allowed_follow_up_actions
 
 
 def _require_controller(request: HttpRequest) -> None:
