@@ -7,7 +7,11 @@ class WorksConfig(AppConfig):
     verbose_name = _("Works inspection")
 
     def ready(self) -> None:
+        import datetime as dt
+
         from yankao.audit.services import track
+        from yankao.cases.services import works_site_case_recorded
+        from yankao.core.services import register_periodic
 
         from .models import Defect, Inspection, MonitoringReport, PenaltyFollowUp, WorksProject
 
@@ -16,3 +20,13 @@ class WorksConfig(AppConfig):
         track(Defect)
         track(PenaltyFollowUp)
         track(MonitoringReport)
+        works_site_case_recorded.connect(_file_case, dispatch_uid="works-monitoring")
+        register_periodic(
+            "yankao.works.monitoring_tasks.file_works_site_cases", dt.timedelta(hours=1)
+        )
+
+
+def _file_case(sender: object, case: object, **kwargs: object) -> None:
+    from .services.monitoring import report_from_case
+
+    report_from_case(case)

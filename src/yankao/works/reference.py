@@ -111,6 +111,7 @@ def load_monitoring_items(path: Path = MONITORING_ITEMS_FILE) -> LoadResult:
                 "name": row["name"].strip(),
                 "survey_working_days": int(row["survey_working_days"]),
                 "remediation_working_days": int(row["remediation_working_days"]),
+                "case_category_codes": " ".join((row.get("case_categories") or "").split()),
             }
             save_by_code(MonitoringItem, by_code, row["code"].strip(), values, result)
     return result

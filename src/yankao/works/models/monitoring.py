@@ -30,6 +30,14 @@ class MonitoringItem(models.Model):
     remediation_working_days = models.PositiveSmallIntegerField(
         _("remediate within (working days)")
     )
+    case_category_codes = models.CharField(
+        _("1999 case categories"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Codes of the works-site case categories filed under this item, space-separated."
+        ),
+    )
     active = models.BooleanField(_("in use"), default=True)
 
     class Meta:

@@ -75,4 +75,6 @@ def visible_penalties(user: Any) -> QuerySet[PenaltyFollowUp]:
 
 
 def visible_monitoring_reports(user: Any) -> QuerySet[MonitoringReport]:
-    return scope_queryset(MonitoringReport.objects.select_related("item", "agency", "project"), user)
+    return scope_queryset(
+        MonitoringReport.objects.select_related("item", "agency", "project"), user
+    )
