@@ -294,6 +294,7 @@ SPECTACULAR_SETTINGS = {
         "DeclaredDayKindEnum": "yankao.workdays.models.DeclaredDayKind",
         "FollowUpStatusEnum": "yankao.plans.models.FollowUpStatus",
         "EvaluationStatusEnum": "yankao.plans.models.EvaluationStatus",
+        "MonitoringStatusEnum": "yankao.works.models.MonitoringStatus",
     },
 }
 

@@ -95,6 +95,22 @@ NAV: tuple[NavItem, ...] = (
         "works:planning",
         roles=(RoleCode.RDEC_ADMIN, RoleCode.INSPECTOR),
     ),
+    NavItem(
+        _("Citizen works monitoring"),
+        "works:monitoring_list",
+        roles=(
+            RoleCode.RDEC_ADMIN,
+            RoleCode.INSPECTOR,
+            RoleCode.AGENCY_CASE_OFFICER,
+            RoleCode.AGENCY_SUPERVISOR,
+            RoleCode.VIEWER,
+        ),
+    ),
+    NavItem(
+        _("Works statistics"),
+        "works:statistics",
+        roles=(RoleCode.RDEC_ADMIN, RoleCode.INSPECTOR, RoleCode.VIEWER),
+    ),
     NavItem(_("Agencies"), "agencies:list"),
     NavItem(
         _("People"),

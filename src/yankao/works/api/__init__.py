@@ -1,3 +1,6 @@
 """The works-inspection REST API: one module per subject, one URL list."""
 
-urlpatterns: list = []
+from .monitoring import urlpatterns as monitoring_urls
+from .projects import urlpatterns as project_urls
+
+urlpatterns: list = [*project_urls, *monitoring_urls]

@@ -233,3 +233,57 @@ def test_pages_are_scoped_and_the_team_records_in_the_browser_forms(reference, p
     )
     assert done.status_code == 302
     assert "逾期" in team.get(reverse("works:monitoring_list") + "?tab=overdue").content.decode()
+
+
+def test_the_api_runs_the_report_and_is_scoped(reference, people, agencies):
+    from rest_framework.test import APIClient
+
+    def api(user: Any) -> APIClient:
+        client = APIClient(HTTP_ACCEPT_LANGUAGE="zh-hant")
+        client.force_authenticate(user)
+        return client
+
+    team = api(people["inspector"])
+    body = {
+        "item_code": "W03",
+        "agency_code": agencies["pwb"].code,
+        "description": "工地無護欄",
+        "received_on": "2026-03-02",
+    }
+    made = team.post("/api/v1/works-monitoring-reports/", body, format="json")
+    assert made.status_code == 201, made.json()
+    pk = made.json()["id"]
+    assert (
+        api(people["pwb_officer"])
+        .post("/api/v1/works-monitoring-reports/", body, format="json")
+        .status_code
+        == 403
+    )
+    epb = api(people["epb_officer"])
+    assert epb.get(f"/api/v1/works-monitoring-reports/{pk}/").status_code == 404
+    assert epb.get("/api/v1/works-monitoring-reports/").json()["results"] == []
+    pwb = api(people["pwb_officer"])
+    bad = pwb.post(
+        f"/api/v1/works-monitoring-reports/{pk}/step/", {"action": "survey"}, format="json"
+    )
+    assert bad.status_code == 400 and "請填寫會勘結果" in str(bad.json())
+    ok = pwb.post(
+        f"/api/v1/works-monitoring-reports/{pk}/step/",
+        {"action": "survey", "note": "屬實"},
+        format="json",
+    )
+    assert ok.json()["status"] == "surveyed"
+    closing = pwb.post(
+        f"/api/v1/works-monitoring-reports/{pk}/step/",
+        {"action": "close_without_remedy"},
+        format="json",
+    )
+    assert closing.status_code == 403
+    done = team.post(
+        f"/api/v1/works-monitoring-reports/{pk}/step/",
+        {"action": "close_without_remedy"},
+        format="json",
+    )
+    assert done.json()["status"] == "closed"
+    events = pwb.get(f"/api/v1/works-monitoring-reports/{pk}/").json()["events"]
+    assert [e["action"] for e in events] == ["receive", "survey", "close_without_remedy"]
