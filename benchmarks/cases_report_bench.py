@@ -243,3 +243,7 @@ def main() -> None:
         args.runs,
         lambda: monthly_report(year, month, agency_ids={busiest.agency.pk}),
     )
+
+
+if __name__ == "__main__":
+    main()
