@@ -34,6 +34,7 @@ DEMO_STEPS: list[str] = [
     "yankao.plans.demo.populate",
     "yankao.plans.demo_evaluation.populate",
     "yankao.plans.demo.populate_meeting",
+    "yankao.works.demo.populate",
 ]
 
 
