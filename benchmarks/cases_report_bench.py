@@ -16,12 +16,9 @@ import argparse
 import datetime as dt
 import os
 import random
-import statistics
 import time
-from collections.abc import Callable
-from typing import Any
 
-from _setup import setup_django
+from _setup import setup_django, timed
 
 BATCH = 10_000
 TYPE_WEIGHTS = {"consultation": 35, "petition": 45, "dispatch": 20}
@@ -35,20 +32,6 @@ CHANNEL_WEIGHTS = {
     "sign_language": 1,
     "assistant": 4,
 }
-
-
-def timed(label: str, runs: int, work: Callable[[], Any]) -> Any:
-    times = []
-    result = None
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = work()
-        times.append(time.perf_counter() - started)
-    print(
-        f"{label:<52} median {statistics.median(times) * 1000:8.0f} ms"
-        f"   best {min(times) * 1000:8.0f} ms   ({runs} runs)"
-    )
-    return result
 
 
 def generate(count: int, first_year: int, last_year: int, seed: int) -> None:

@@ -21,30 +21,13 @@ import datetime as dt
 import math
 import os
 import random
-import statistics
 import time
 import warnings
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
 
-from _setup import setup_django
+from _setup import setup_django, timed
 
 CAUSES = ["land", "procurement_failure", "design_change", "weather", "contractor", "coordination"]
-
-
-def timed(label: str, runs: int, work: Callable[[], Any]) -> Any:
-    times = []
-    result = None
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = work()
-        times.append(time.perf_counter() - started)
-    print(
-        f"{label:<58} median {statistics.median(times) * 1000:8.0f} ms"
-        f"   best {min(times) * 1000:8.0f} ms   ({runs} runs)"
-    )
-    return result
 
 
 def s_curve(index: int, months: int = 12) -> Decimal:

@@ -5,6 +5,7 @@ typeface, plain tables with right-aligned numbers, and charts as pictures with a
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -54,9 +55,10 @@ def set_east_asian_font(document: Any) -> None:
 
 def table(document: Any, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     """A plain grid table; numbers right-aligned; the header row repeats on each page."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
+    from xml.sax.saxutils import escape
+
+    from docx.oxml import OxmlElement, parse_xml
+    from docx.oxml.ns import nsdecls, qn
     from docx.shared import Pt
 
     table = document.add_table(rows=1, cols=len(header))
@@ -69,13 +71,28 @@ def table(document: Any, header: Sequence[str], rows: Sequence[Sequence[str]]) -
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     table.rows[0]._tr.get_or_add_trPr().append(repeat)
+    # Rows are written as XML, one parse per row: python-docx's element-by-element API takes
+    # seconds for the thousands of rows a city-wide list can have.
+    widths = [
+        tc.tcPr.tcW.get(qn("w:w")) if tc.tcPr is not None and tc.tcPr.tcW is not None else None
+        for tc in table.rows[0]._tr.tc_lst
+    ]
     for values in rows:
-        cells = table.add_row().cells
-        for i, (cell, text) in enumerate(zip(cells, values, strict=True)):
-            paragraph = cell.paragraphs[0]
-            paragraph.add_run(str(text)).font.size = Pt(9)
-            if i > 0 and _numeric(str(text)):
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        cells = []
+        for i, value in enumerate(values):
+            text = _XML_UNSAFE.sub(" ", str(value))
+            width = f'<w:tcPr><w:tcW w:w="{widths[i]}" w:type="dxa"/></w:tcPr>' if widths[i] else ""
+            align = '<w:pPr><w:jc w:val="right"/></w:pPr>' if i > 0 and _numeric(text) else ""
+            cells.append(
+                f'<w:tc>{width}<w:p>{align}<w:r><w:rPr><w:sz w:val="18"/></w:rPr>'
+                f'<w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p></w:tc>'
+            )
+        if len(cells) != len(header):
+            raise ValueError("a row has a different number of cells than the header")
+        table._tbl.append(parse_xml(f"<w:tr {nsdecls('w')}>{''.join(cells)}</w:tr>"))
+
+
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _numeric(text: str) -> bool:
