@@ -27,7 +27,6 @@ from .models import (
     Party,
     PenaltyFollowUp,
     ProgressVerification,
-    ProjectStatus,
     WorksProject,
 )
 from .services import monitoring, training
@@ -69,23 +68,13 @@ def _share(part: int, whole: int) -> Decimal:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-def _eligible_projects(
-    year: int, projects: QuerySet[WorksProject] | None
-) -> QuerySet[WorksProject]:
-    """Awarded tenders running during the year, not subsidised or entrusted."""
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    queryset = projects if projects is not None else WorksProject.objects.all()
-    return (
-        queryset.filter(subsidised=False, planned_start__lte=last)
-        .exclude(status=ProjectStatus.TENDERING)
-        .filter(Q(planned_end__gte=first) | Q(planned_end__isnull=True))
-    )
-
-
 def eligible_counts(year: int, projects: QuerySet[WorksProject] | None = None) -> dict[str, int]:
     """Tenders of the year that count towards the quota, per tier (subsidised ones excluded)."""
+    from .services.planning import eligible_projects
+
     counts: Counter[str] = Counter()
-    for budget in _eligible_projects(year, projects).values_list("budget_amount", flat=True):
+    queryset = projects if projects is not None else WorksProject.objects.all()
+    for budget in eligible_projects(year, queryset).values_list("budget_amount", flat=True):
         tier = rules.quota_tier(budget)
         if tier != rules.BELOW:
             counts[tier] += 1
