@@ -26,6 +26,7 @@ from yankao.web.charts import to_svg
 from yankao.web.forms import add_errors
 from yankao.web.lists import ExportableListMixin
 from yankao.web.months import chosen_year_month, month_query, neighbours
+from yankao.works.services import visible_projects
 
 from .. import analysis as analysis_module
 from .. import charts, exports, importing, rules, services
@@ -172,6 +173,7 @@ class PlanDetailView(LoginRequiredMixin, TemplateView):
             baseline=baseline,
             work_plans=plan.work_plans.order_by("-version"),
             milestones=_milestones(baseline),
+            works_projects=visible_projects(user).filter(plan=plan).order_by("tender_number"),
             budgets=plan.budgets.order_by("year", "source"),
             total_budget=services.total_budget(plan),
             rows=rows,
