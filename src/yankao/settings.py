@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "yankao.cases",
     "yankao.plans",
     "yankao.works",
+    "yankao.assistant",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ api_patterns = [
     path("", include("yankao.cases.api")),
     path("", include("yankao.plans.api")),
     path("", include("yankao.works.api")),
+    path("", include("yankao.assistant.api")),
 ]
 
 urlpatterns = [
@@ -27,6 +28,7 @@ urlpatterns = [
     path("cases/", include("yankao.cases.urls")),
     path("plans/", include("yankao.plans.urls")),
     path("works/", include("yankao.works.urls")),
+    path("assistant/", include("yankao.assistant.urls")),
     path("", include("yankao.cases.public_urls")),
     path("open311/v2/", include("yankao.cases.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
