@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -109,6 +110,7 @@ class Statistics:
     verifications: int
     monitoring: monitoring.MonitoringStats
     training: training.TrainingTotals | None
+    year_to_date: int = 0  # inspections counting for the quota, from 1 January to the period's end
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -143,12 +145,12 @@ class Statistics:
         if self.quota is not None and self.quota.overall:
             lines.append(
                 _(
-                    "Inspections number %(percent)s%% of the legal minimum (%(done)s of "
-                    "%(minimum)s; the city's target is %(target)s)."
+                    "Inspections so far this year number %(percent)s%% of the legal minimum "
+                    "(%(done)s of %(minimum)s; the city's target is %(target)s)."
                 )
                 % {
-                    "percent": rules.percent_of(self.inspections_in_quota, self.quota.overall),
-                    "done": self.inspections_in_quota,
+                    "percent": rules.percent_of(self.year_to_date, self.quota.overall),
+                    "done": self.year_to_date,
                     "minimum": self.quota.overall,
                     "target": self.quota.target,
                 }
@@ -273,8 +275,16 @@ def statistics(
         .count()
     )
     quota = None
+    year_to_date = 0
     if year_quota and first.year == last.year:
         quota = rules.quota(eligible_counts(first.year))
+        year_to_date = inspections.filter(
+            status__in=DONE,
+            original__isnull=True,  # re-inspections do not count towards the quota
+            inspected_on__gte=dt.date(first.year, 1, 1),
+            inspected_on__lte=last,
+            project__budget_amount__gte=settings.YANKAO_WORKS_TIER_SMALL,
+        ).count()
     return Statistics(
         first=first,
         last=last,
@@ -296,6 +306,7 @@ def statistics(
         verifications=verifications.filter(month__gte=first, month__lte=last).count(),
         monitoring=monitoring.stats(monitoring_reports, first, last),
         training=training.year_totals(first.year) if first.year == last.year else None,
+        year_to_date=year_to_date,
     )
 
 

@@ -122,7 +122,7 @@ def test_the_quarter_counts_grades_tiers_defects_and_timeliness(quarter, people)
     text = stats.sentences()
     assert "甲等：1案，佔50.00%；丙等：1案，佔50.00%。" in text
     assert stats.quota is not None and stats.quota.overall == 2  # all of two eligible tenders
-    assert "查核件數為法定查核件數之100%" in text[1]
+    assert "本年度累計查核件數為法定查核件數之100%" in text[1]
     results = {r.inspection.project.tender_number: r for r in stats.results}
     assert results["PWB-115-001"].deductions == {"agency": 0, "supervisor": 2, "contractor": 2}
     agency_view = statistics.quarterly(2026, 1, **scoped(people["pwb_officer"]))
