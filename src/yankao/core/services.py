@@ -159,6 +159,7 @@ class WorkList:
 HOME_WORK: tuple[str, ...] = (
     "yankao.cases.services.home_work",
     "yankao.plans.services.home_work",
+    "yankao.works.services.home_work",
 )
 
 

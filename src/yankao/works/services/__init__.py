@@ -78,3 +78,77 @@ def visible_monitoring_reports(user: Any) -> QuerySet[MonitoringReport]:
     return scope_queryset(
         MonitoringReport.objects.select_related("item", "agency", "project"), user
     )
+
+
+def home_work(user: Any) -> list[Any]:
+    """The home page's works items: progress owed and citizen works reports to act on for an
+    agency; reports waiting for the team's confirmation and overdue ones for the team."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from yankao.core.services import WorkItem, WorkList
+    from yankao.workdays.roc import format_roc
+
+    from ..models import MonitoringStatus
+    from . import monitoring, projects
+
+    seen = visibility(user, BusinessLine.WORKS)
+    team = is_inspection_team(user)
+    if not (team or (seen.agency_ids and can_write(user, BusinessLine.WORKS))):
+        return []
+    lists: list[Any] = []
+    today = timezone.localdate()
+    reports = monitoring.visible(user).exclude(status=MonitoringStatus.CLOSED)
+    if team:
+        reports = [
+            r
+            for r in reports.order_by("survey_due")
+            if r.status == MonitoringStatus.REMEDIED or monitoring.is_overdue(r, today)
+        ]
+    else:
+        reports = list(reports.exclude(status=MonitoringStatus.REMEDIED).order_by("survey_due"))
+    if reports or not team:
+        lists.append(
+            WorkList(
+                _("Citizen works reports to act on"),
+                [
+                    WorkItem(
+                        f"{r.number} {r.item.name}",
+                        reverse("works:monitoring", args=[r.pk]),
+                        note=str(r.get_status_display())
+                        + (" · " + _("overdue") if monitoring.is_overdue(r, today) else ""),
+                        alert=monitoring.is_overdue(r, today),
+                    )
+                    for r in reports[:8]
+                ],
+                len(reports),
+                more_url=reverse("works:monitoring_list"),
+                empty_text=_("No citizen works report is waiting."),
+            )
+        )
+    if not team:
+        month = projects.current_progress_month(today)
+        owed = (
+            projects.owing(month, visible_projects(user))
+            .exclude(progress__month=month)
+            .order_by("tender_number")
+        )
+        deadline = projects.progress_deadline(month)
+        lists.append(
+            WorkList(
+                _("Works progress due for %(month)s") % {"month": format_roc(month, "month")},
+                [
+                    WorkItem(
+                        f"{p.tender_number} {p.name}",
+                        reverse("works:progress", args=[p.pk]),
+                        note=_("due %(date)s") % {"date": format_roc(deadline, "date")},
+                        alert=today > deadline,
+                    )
+                    for p in owed[:8]
+                ],
+                owed.count(),
+                more_url=reverse("works:projects"),
+                empty_text=_("Every project's progress for the month is in."),
+            )
+        )
+    return lists

@@ -287,3 +287,22 @@ def test_the_api_runs_the_report_and_is_scoped(reference, people, agencies):
     assert done.json()["status"] == "closed"
     events = pwb.get(f"/api/v1/works-monitoring-reports/{pk}/").json()["events"]
     assert [e["action"] for e in events] == ["receive", "survey", "close_without_remedy"]
+
+
+def test_home_pages_list_reports_and_progress_to_act_on(reference, people, agencies):
+    item = MonitoringItem.objects.get(code="W01")
+    report = monitoring.record_report(
+        people["inspector"],
+        item=item,
+        agency=agencies["epb"],
+        description="路面坑洞",
+        received_on=dt.date(2026, 3, 2),
+    )
+    make_project(agencies["epb"], "EPB-115-009", actual_start=dt.date(2026, 1, 5))
+    epb = client_for(people["epb_officer"]).get(reverse("home")).content.decode()
+    assert "待處理的全民督工通報" in epb and report.number in epb
+    assert "應填報的工程進度" in epb and "EPB-115-009" in epb
+    pwb = client_for(people["pwb_officer"]).get(reverse("home")).content.decode()
+    assert report.number not in pwb and "EPB-115-009" not in pwb
+    team = client_for(people["inspector"]).get(reverse("home")).content.decode()
+    assert report.number in team  # overdue for its survey
