@@ -31,5 +31,5 @@ def test_both_scripts_and_widths_read_the_same() -> None:
     assert normalize("请问路灯坏了") == normalize("請問路燈壞了")
     assert normalize("ＡＢＣ　<b>停車</b>") == "abc 停車"
     assert tokens("請問路燈壞了要找誰") == tokens("请问路灯坏了要找谁")
-    assert tokens("路燈不亮") == tokens("路燈不亮")  # deterministic
+    assert "机车" in tokens("機車停車費")
     assert tokens("   ") == [] and tokens("？！…") == []
