@@ -21,6 +21,17 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    """A test-client request in English leaves English active in the thread; reset it."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_agency_cache() -> None:
     """Each test has its own agencies; a routing table kept from another test would mislead."""
     from yankao.agencies.services import forget_district_offices
