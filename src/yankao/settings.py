@@ -389,6 +389,20 @@ YANKAO_WORKS_VERIFICATIONS_PER_MONTH = env_int("YANKAO_WORKS_VERIFICATIONS_PER_M
 # The monitoring item a works-site 1999 case goes to when no item names its category.
 YANKAO_WORKS_MONITORING_DEFAULT_ITEM = env_str("YANKAO_WORKS_MONITORING_DEFAULT_ITEM", "G04")
 
+# --- Assistant: FAQ mining from closed cases, category suggestion ----------------------------
+# A cluster of at least this many similar closed cases (within the last N days) becomes an FAQ
+# candidate; two questions are similar from this cosine similarity of their word weights.
+YANKAO_FAQ_CLUSTER_MIN_SIZE = env_int("YANKAO_FAQ_CLUSTER_MIN_SIZE", 5)
+YANKAO_FAQ_SIMILARITY = env_float("YANKAO_FAQ_SIMILARITY", 0.3)
+YANKAO_FAQ_MINING_DAYS = env_int("YANKAO_FAQ_MINING_DAYS", 365)
+# The trained suggester answers only with at least this much categorised history (else the
+# keyword rules); it learns from the latest N cases, an operator's correction counting W times.
+YANKAO_SUGGEST_MIN_HISTORY = env_int("YANKAO_SUGGEST_MIN_HISTORY", 200)
+YANKAO_SUGGEST_MAX_CASES = env_int("YANKAO_SUGGEST_MAX_CASES", 100_000)
+YANKAO_SUGGEST_CORRECTION_WEIGHT = env_int("YANKAO_SUGGEST_CORRECTION_WEIGHT", 3)
+YANKAO_SUGGEST_MAX_CHARS = env_int("YANKAO_SUGGEST_MAX_CHARS", 5000)
+YANKAO_SUGGEST_RETRAIN_DAYS = env_int("YANKAO_SUGGEST_RETRAIN_DAYS", 7)
+
 # --- Demo -------------------------------------------------------------------------------------
 # The password given to the demo logins that `yankao demo` creates (development only).
 YANKAO_DEMO_PASSWORD = env_str("YANKAO_DEMO_PASSWORD", "Yankao-demo-2026")

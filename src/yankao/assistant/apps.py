@@ -14,3 +14,16 @@ class AssistantConfig(AppConfig):
         track(FaqEntry, exclude=("views", "helpful", "unhelpful", "updated_at"))
         track(Synonym)
         track(FaqCandidate)
+
+        import datetime as dt
+
+        from django.conf import settings
+
+        from yankao.core.services import register_periodic
+
+        register_periodic("yankao.assistant.tasks.mine_faq_candidates", dt.timedelta(days=1))
+        if settings.YANKAO_SUGGEST_RETRAIN_DAYS > 0:
+            register_periodic(
+                "yankao.assistant.tasks.train_suggestion_model",
+                dt.timedelta(days=settings.YANKAO_SUGGEST_RETRAIN_DAYS),
+            )

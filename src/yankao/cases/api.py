@@ -62,6 +62,26 @@ class CategorySerializer(serializers.ModelSerializer):
         ]
 
 
+class CategorySuggestionSerializer(CategorySerializer):
+    """A suggested category: the category, how sure the suggester is and who would handle it."""
+
+    confidence = serializers.FloatField(read_only=True)
+    suggested_agency_code = serializers.CharField(
+        source="suggested_agency.code", read_only=True, default=None
+    )
+    suggested_agency_name = serializers.CharField(
+        source="suggested_agency.name_zh", read_only=True, default=None
+    )
+
+    class Meta(CategorySerializer.Meta):
+        fields = [
+            *CategorySerializer.Meta.fields,
+            "confidence",
+            "suggested_agency_code",
+            "suggested_agency_name",
+        ]
+
+
 class CaseEventSerializer(serializers.ModelSerializer):
     agency_code = serializers.SlugRelatedField(source="agency", slug_field="code", read_only=True)
 
@@ -485,13 +505,21 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Category.objects.filter(active=True).select_related("parent", "agency")
 
     @extend_schema(
-        parameters=[OpenApiParameter("text", str, required=True)],
-        responses=CategorySerializer(many=True),
+        parameters=[
+            OpenApiParameter("text", str, required=True, description="The citizen's words"),
+            OpenApiParameter("district", str, description="The case's district, for routing"),
+        ],
+        responses=CategorySuggestionSerializer(many=True),
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def suggest(self, request: Request) -> Response:
-        found = services.suggest_categories(request.query_params.get("text", ""))
-        return Response(CategorySerializer(found, many=True).data)
+        """The top 3 categories for a text, best first, with confidence and the agency their
+        routing gives; an empty list for an empty, very long or HTML text."""
+        found = services.suggest_categories(
+            request.query_params.get("text", ""),
+            district=request.query_params.get("district", ""),
+        )
+        return Response(CategorySuggestionSerializer(found, many=True).data)
 
 
 router = SimpleRouter()

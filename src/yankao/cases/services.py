@@ -114,21 +114,18 @@ def route(category: Category | None, district: str = "") -> Agency | None:
     return category.agency
 
 
-def suggest_categories(text: str, limit: int = 5) -> list[Category]:
-    """A simple keyword match until the assistant's classifier replaces it."""
-    text = text.strip()
-    if not text:
-        return []
-    scored: list[tuple[int, int, Category]] = []
-    for category in Category.objects.filter(active=True, parent__isnull=False).select_related(
-        "parent"
-    ):
-        words = [w for w in category.keywords.split("|") if w] + [category.name_zh]
-        score = sum(len(w) for w in words if w in text)
-        if score:
-            scored.append((score, -category.sort_order, category))
-    scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
-    return [category for _, _, category in scored[:limit]]
+def suggest_categories(text: str, limit: int = 3, district: str = "") -> list[Category]:
+    """The assistant's suggester: trained on past cases (keyword rules while history is short).
+    Each category carries `confidence` (0-1) and `suggested_agency` (its routing for the district);
+    an empty, very long or HTML text gets none."""
+    from yankao.assistant.services import suggestion
+
+    found = []
+    for item in suggestion.suggest(text, district, limit).suggestions:
+        item.category.confidence = item.confidence  # type: ignore[attr-defined]
+        item.category.suggested_agency = item.agency  # type: ignore[attr-defined]
+        found.append(item.category)
+    return found
 
 
 # --- Intake --------------------------------------------------------------------------------
@@ -320,6 +317,12 @@ def create_case(data: Intake, actor: Any = None) -> tuple[Case, str]:
                 )
             else:
                 case.save(force_insert=True)
+            if data.category is not None and data.case_type != CaseType.CONSULTATION:
+                # What was suggested for these words and what the operator chose: corrections
+                # teach the assistant's next training.
+                from yankao.assistant.services import suggestion
+
+                suggestion.record_feedback(case)
             person = data.petitioner or PetitionerData(anonymous=True)
             Petitioner.objects.create(
                 case=case,

@@ -379,19 +379,28 @@ class SuggestView(LoginRequiredMixin, View):
     """htmx: category suggestions, possible duplicates and the caller's earlier cases."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        from yankao.assistant.services.suggestion import suggest
+
         text = request.GET.get("description", "")
+        district = request.GET.get("district", "")
         category_id = request.GET.get("category") or None
-        suggestions = services.suggest_categories(text)
+        outcome = suggest(text, district)
+        suggestions = outcome.suggestions
         duplicates = services.possible_duplicates(
             request.user,
-            category_id=category_id or (suggestions[0].pk if suggestions else None),
-            district=request.GET.get("district", ""),
+            category_id=category_id or (suggestions[0].category.pk if suggestions else None),
+            district=district,
         )
         earlier = services.earlier_cases(request.user, phone=request.GET.get("phone", ""))
         return render(
             request,
             "cases/_suggestions.html",
-            {"suggestions": suggestions, "duplicates": duplicates, "earlier": earlier},
+            {
+                "suggestions": suggestions,
+                "outcome": outcome,
+                "duplicates": duplicates,
+                "earlier": earlier,
+            },
         )
 
 

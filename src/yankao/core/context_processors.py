@@ -37,6 +37,17 @@ NAV: tuple[NavItem, ...] = (
         ),
     ),
     NavItem(
+        _("FAQ candidates"),
+        "assistant:candidates",
+        roles=(
+            RoleCode.RDEC_ADMIN,
+            RoleCode.RDEC_CASE_OFFICER,
+            RoleCode.AGENCY_CASE_OFFICER,
+            RoleCode.AGENCY_SUPERVISOR,
+            RoleCode.VIEWER,
+        ),
+    ),
+    NavItem(
         _("Plans"),
         "plans:list",
         roles=(

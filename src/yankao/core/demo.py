@@ -31,6 +31,7 @@ DEMO_STEPS: list[str] = [
     "yankao.agencies.demo.populate",
     "yankao.workdays.demo.populate",
     "yankao.cases.demo.populate",
+    "yankao.assistant.demo_mining.populate",
     "yankao.plans.demo.populate",
     "yankao.plans.demo_evaluation.populate",
     "yankao.plans.demo.populate_meeting",

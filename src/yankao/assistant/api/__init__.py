@@ -1,3 +1,7 @@
 """The assistant REST API: one module per subject, one URL list."""
 
 urlpatterns: list = []
+
+from .mining import urlpatterns as mining_urls  # noqa: E402
+
+urlpatterns += mining_urls
