@@ -104,9 +104,13 @@ class FaqVersion(models.Model):
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # The entry's approved version this edit was written on: approving it after another edit
+    # was approved would silently undo that edit, so such a stale version is refused.
+    based_on = models.PositiveIntegerField(_("based on version"), default=0)
     status = models.CharField(
         _("status"), max_length=10, choices=VersionStatus.choices, default=VersionStatus.SUBMITTED
     )
+    decision_note = models.TextField(_("reason"), blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
