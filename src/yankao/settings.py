@@ -402,6 +402,11 @@ YANKAO_SUGGEST_MAX_CASES = env_int("YANKAO_SUGGEST_MAX_CASES", 100_000)
 YANKAO_SUGGEST_CORRECTION_WEIGHT = env_int("YANKAO_SUGGEST_CORRECTION_WEIGHT", 3)
 YANKAO_SUGGEST_MAX_CHARS = env_int("YANKAO_SUGGEST_MAX_CHARS", 5000)
 YANKAO_SUGGEST_RETRAIN_DAYS = env_int("YANKAO_SUGGEST_RETRAIN_DAYS", 7)
+# FAQ knowledge base: the longest answer an agency may submit (characters), and at most this
+# many alternative phrasings (one a line) of at most that many characters each.
+YANKAO_FAQ_ANSWER_MAX_CHARS = env_int("YANKAO_FAQ_ANSWER_MAX_CHARS", 5000)
+YANKAO_FAQ_ALTERNATIVES_MAX = env_int("YANKAO_FAQ_ALTERNATIVES_MAX", 30)
+YANKAO_FAQ_ALTERNATIVE_MAX_CHARS = env_int("YANKAO_FAQ_ALTERNATIVE_MAX_CHARS", 200)
 
 # --- Demo -------------------------------------------------------------------------------------
 # The password given to the demo logins that `yankao demo` creates (development only).
