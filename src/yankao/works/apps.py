@@ -9,6 +9,7 @@ class WorksConfig(AppConfig):
     def ready(self) -> None:
         import datetime as dt
 
+        from yankao.attachments.services import register_owner
         from yankao.audit.services import track
         from yankao.cases.services import works_site_case_recorded
         from yankao.core.services import register_periodic
@@ -21,9 +22,9 @@ class WorksConfig(AppConfig):
         track(PenaltyFollowUp)
         track(MonitoringReport)
         works_site_case_recorded.connect(_file_case, dispatch_uid="works-monitoring")
-        register_periodic(
-            "yankao.works.monitoring_tasks.file_works_site_cases", dt.timedelta(hours=1)
-        )
+        register_periodic("yankao.works.tasks.file_works_site_cases", dt.timedelta(hours=1))
+        register_periodic("yankao.works.tasks.open_overdue_penalties", dt.timedelta(hours=1))
+        register_owner(Defect)  # photos before, during and after the remedy
 
 
 def _file_case(sender: object, case: object, **kwargs: object) -> None:

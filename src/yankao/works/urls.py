@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import monitoring, planning, projects, reports
+from .views import defects, inspections, monitoring, planning, projects, reports
 
 app_name = "works"
 
@@ -24,4 +24,21 @@ urlpatterns: list = [
     ),
     path("verification/", reports.VerificationView.as_view(), name="verification"),
     path("training/", reports.TrainingView.as_view(), name="training"),
+    path("inspections/", inspections.InspectionListView.as_view(), name="inspections"),
+    path(
+        "projects/<int:project_pk>/inspections/new/",
+        inspections.NewInspectionView.as_view(),
+        name="inspection_new",
+    ),
+    path("inspections/<int:pk>/", inspections.InspectionDetailView.as_view(), name="inspection"),
+    path(
+        "inspections/<int:pk>/record/",
+        inspections.RecordView.as_view(),
+        name="inspection_record",
+    ),
+    path("inspections/<int:pk>/draft/", inspections.DraftView.as_view(), name="inspection_draft"),
+    path("defects/", defects.DefectBoardView.as_view(), name="defects"),
+    path("defects/<int:pk>/", defects.DefectDetailView.as_view(), name="defect"),
+    path("penalties/", defects.PenaltyListView.as_view(), name="penalties"),
+    path("penalties/<int:pk>/", defects.PenaltyDetailView.as_view(), name="penalty"),
 ]

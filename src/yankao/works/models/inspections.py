@@ -108,6 +108,24 @@ class Inspection(models.Model):
         return f"{self.project_id} {self.inspected_on or self.scheduled_on}"
 
 
+class InspectionEvent(models.Model):
+    """One step of an inspection (started, recorded, sent, tests settled, closed): appended."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=20)
+    from_status = models.CharField(max_length=10, choices=InspectionStatus.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=InspectionStatus.choices)
+    note = models.TextField(_("note"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.inspection_id} {self.action}"
+
+
 class InspectionMember(models.Model):
     """A member of the inspecting committee and the score they gave."""
 
