@@ -12,3 +12,14 @@ urlpatterns += [
     path("candidates/", candidates.CandidateListView.as_view(), name="candidates"),
     path("candidates/<int:pk>/", candidates.CandidateDetailView.as_view(), name="candidate"),
 ]
+
+# The FAQ knowledge base: entries, versions, the commission's approval.
+from .views import faq  # noqa: E402
+
+urlpatterns += [
+    path("faq/", faq.FaqListView.as_view(), name="faq"),
+    path("faq/new/", faq.FaqCreateView.as_view(), name="faq_new"),
+    path("faq/preview/", faq.FaqPreviewView.as_view(), name="faq_preview"),
+    path("faq/<int:pk>/", faq.FaqDetailView.as_view(), name="faq_entry"),
+    path("faq/<int:pk>/edit/", faq.FaqEditView.as_view(), name="faq_edit"),
+]

@@ -5,3 +5,7 @@ urlpatterns: list = []
 from .mining import urlpatterns as mining_urls  # noqa: E402
 
 urlpatterns += mining_urls
+
+from .faq import urlpatterns as faq_urls  # noqa: E402
+
+urlpatterns += faq_urls

@@ -28,11 +28,12 @@ from yankao.audit.models import AuditAction
 from yankao.audit.services import record
 
 from ..markup import HTML_TAG, OTHER_LINK
-from ..models import FaqEntry, FaqStatus, FaqVersion, Topic, VersionStatus
+from ..models import FaqEntry, FaqStatus, FaqVersion, Synonym, Topic, VersionStatus
 from . import is_approver, may_edit
 
-# Sent (after the transaction commits) whenever the set or the text of published entries may
-# have changed: `sender=FaqEntry, entry=<FaqEntry>, action="approved"|"retired"|"republished"`.
+# Sent (after the transaction commits) whenever what the assistant answers from may have changed:
+# `sender=FaqEntry, entry=<FaqEntry>, action="approved"|"retired"|"republished"`, or
+# `sender=Synonym, entry=None, action="synonyms"` when a synonym list changes in the admin.
 faq_changed = Signal()
 
 QUESTION_CHARS = FaqEntry._meta.get_field("question").max_length or 500
@@ -222,13 +223,22 @@ def submit_version(entry: FaqEntry, data: FaqText, user: Any) -> FaqVersion:
 
 def is_stale(version: FaqVersion, entry: FaqEntry | None = None) -> bool:
     """Written on an approved text that another approved edit has since replaced."""
-    entry = entry or version.entry
+    if entry is None:
+        current = FaqEntry.objects.filter(pk=version.entry_id).values_list("version", flat=True)
+        return version.based_on != current.get()
     return version.based_on != entry.version
 
 
 def _notify(entry: FaqEntry, action: str) -> None:
     transaction.on_commit(
         lambda: faq_changed.send(sender=FaqEntry, entry=entry, action=action), robust=True
+    )
+
+
+def notify_synonyms_changed() -> None:
+    """The answering side searches synonyms alike: tell it a list changed."""
+    transaction.on_commit(
+        lambda: faq_changed.send(sender=Synonym, entry=None, action="synonyms"), robust=True
     )
 
 
@@ -248,11 +258,11 @@ def approve(version: FaqVersion, user: Any) -> FaqEntry:
         if is_stale(locked, entry):
             raise ValidationError(
                 _(
-                    "Version %(n)d was written on version %(base)d, but version %(current)d "
-                    "has been approved since: approving it would undo that edit. Reject it and "
-                    "ask the agency to edit the current text."
+                    "Version %(n)d was written before another edit of this entry was "
+                    "approved: approving it would undo that edit. Reject it and ask the agency "
+                    "to edit the current text."
                 )
-                % {"n": locked.number, "base": locked.based_on, "current": entry.version}
+                % {"n": locked.number}
             )
         clean_text(
             FaqText(
