@@ -37,6 +37,18 @@ NAV: tuple[NavItem, ...] = (
         ),
     ),
     NavItem(
+        _("FAQ"),
+        "assistant:faq",
+        roles=(
+            RoleCode.RDEC_ADMIN,
+            RoleCode.RDEC_CASE_OFFICER,
+            RoleCode.HOTLINE_OPERATOR,
+            RoleCode.AGENCY_CASE_OFFICER,
+            RoleCode.AGENCY_SUPERVISOR,
+            RoleCode.VIEWER,
+        ),
+    ),
+    NavItem(
         _("FAQ candidates"),
         "assistant:candidates",
         roles=(
