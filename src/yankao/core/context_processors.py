@@ -119,6 +119,17 @@ NAV: tuple[NavItem, ...] = (
         roles=(RoleCode.RDEC_ADMIN, RoleCode.INSPECTOR),
     ),
     NavItem(
+        _("Inspections"),
+        "works:inspections",
+        roles=(
+            RoleCode.RDEC_ADMIN,
+            RoleCode.INSPECTOR,
+            RoleCode.AGENCY_CASE_OFFICER,
+            RoleCode.AGENCY_SUPERVISOR,
+            RoleCode.VIEWER,
+        ),
+    ),
+    NavItem(
         _("Citizen works monitoring"),
         "works:monitoring_list",
         roles=(

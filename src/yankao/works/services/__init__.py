@@ -151,4 +151,37 @@ def home_work(user: Any) -> list[Any]:
                 empty_text=_("Every project's progress for the month is in."),
             )
         )
+    lists.append(_defects_work(user, team, today))
     return lists
+
+
+def _defects_work(user: Any, team: bool, today: Any) -> Any:
+    """The agency's defects to fix by their deadlines; the team's remedies to verify."""
+    from django.urls import reverse
+
+    from yankao.core.services import WorkItem, WorkList
+    from yankao.workdays.roc import format_roc
+
+    from ..models import DefectStatus
+    from .inspections import is_overdue
+
+    status = DefectStatus.REPORTED if team else DefectStatus.OPEN
+    defects = visible_defects(user).filter(status=status).order_by("remediation_due", "pk")
+    rows = list(defects.select_related("inspection__project")[:8])
+    return WorkList(
+        _("Remedies to verify") if team else _("Inspection defects to fix"),
+        [
+            WorkItem(
+                f"{d.code.code} {d.inspection.project.tender_number}",
+                reverse("works:defect", args=[d.pk]),
+                note=_("due %(date)s") % {"date": format_roc(d.deadline, "date")}
+                if d.deadline
+                else "",
+                alert=is_overdue(d, today),
+            )
+            for d in rows
+        ],
+        defects.count(),
+        more_url=reverse("works:defects") + ("?tab=reported" if team else ""),
+        empty_text=_("No defect is waiting."),
+    )

@@ -329,6 +329,7 @@ def test_pages_of_the_team_and_the_agency(planned, people):
     agency = client_for(people["pwb_officer"])
     board = agency.get(reverse("works:defects"))
     assert LEAF in board.text
+    assert "待改善的查核缺失" in agency.get(reverse("home")).text
     page = agency.get(reverse("works:defect", args=[defect.pk]))
     assert 'capture="environment"' in page.text and 'accept="image/*"' in page.text
     refused = agency.post(
@@ -346,6 +347,7 @@ def test_pages_of_the_team_and_the_agency(planned, people):
     assert other.get(reverse("works:defect", args=[defect.pk])).status_code == 404
     assert other.get(reverse("works:inspection", args=[saved.pk])).status_code == 404
     assert LEAF not in other.get(reverse("works:defects")).text
+    assert reverse("works:defect", args=[defect.pk]) in team.get(reverse("home")).text
     closed = team.post(reverse("works:defect", args=[defect.pk]), {"action": "close"})
     assert closed.status_code == 302
     defect.refresh_from_db()
