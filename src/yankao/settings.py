@@ -420,6 +420,16 @@ YANKAO_ASSISTANT_RETRIEVER = env_str(
 YANKAO_ASSISTANT_CONFIDENCE = env_float("YANKAO_ASSISTANT_CONFIDENCE", 0.45)
 YANKAO_ASSISTANT_MAX_CHARS = env_int("YANKAO_ASSISTANT_MAX_CHARS", 300)
 YANKAO_ASSISTANT_PER_MINUTE = env_int("YANKAO_ASSISTANT_PER_MINUTE", 20)
+# Answering citizens' questions: the retriever (dotted path to a class, see ADR 0008), the
+# confidence (0-1) from which an answer is given as sure (tuned on benchmarks/assistant), the
+# longest question read (characters; longer ones are refused with a message), and how many
+# questions one connection may ask per minute.
+YANKAO_ASSISTANT_RETRIEVER = env_str(
+    "YANKAO_ASSISTANT_RETRIEVER", "yankao.assistant.retrieval.BM25Retriever"
+)
+YANKAO_ASSISTANT_CONFIDENCE = env_float("YANKAO_ASSISTANT_CONFIDENCE", 0.45)
+YANKAO_ASSISTANT_MAX_CHARS = env_int("YANKAO_ASSISTANT_MAX_CHARS", 300)
+YANKAO_ASSISTANT_PER_MINUTE = env_int("YANKAO_ASSISTANT_PER_MINUTE", 20)
 
 # --- Demo -------------------------------------------------------------------------------------
 # The password given to the demo logins that `yankao demo` creates (development only).

@@ -15,6 +15,12 @@ class AssistantConfig(AppConfig):
         track(Synonym)
         track(FaqCandidate)
 
+        # The answering index is rebuilt when the published entries or the synonyms change.
+        from . import retrieval
+        from .services.faq import faq_changed
+
+        faq_changed.connect(retrieval.invalidate, dispatch_uid="assistant-retrieval-invalidate")
+
         import datetime as dt
 
         from django.conf import settings

@@ -32,6 +32,7 @@ DEMO_STEPS: list[str] = [
     "yankao.workdays.demo.populate",
     "yankao.cases.demo.populate",
     "yankao.assistant.demo_mining.populate",
+    "yankao.assistant.demo_faq_import.populate",
     "yankao.plans.demo.populate",
     "yankao.plans.demo_evaluation.populate",
     "yankao.plans.demo.populate_meeting",
