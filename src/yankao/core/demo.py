@@ -33,6 +33,7 @@ DEMO_STEPS: list[str] = [
     "yankao.cases.demo.populate",
     "yankao.assistant.demo_mining.populate",
     "yankao.assistant.demo_faq_import.populate",
+    "yankao.assistant.demo_faq.populate",
     "yankao.plans.demo.populate",
     "yankao.plans.demo_evaluation.populate",
     "yankao.plans.demo.populate_meeting",

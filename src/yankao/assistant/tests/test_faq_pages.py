@@ -16,6 +16,7 @@ from yankao.assistant.models import (
     FaqCandidate,
     FaqEntry,
     FaqStatus,
+    FaqVersion,
     Synonym,
     Topic,
     VersionStatus,
@@ -368,3 +369,34 @@ def test_admin_validates_synonym_lists(people: dict[str, Any]) -> None:
     admin.post(url, {"terms": "路燈，街燈、路燈", "active": "on"})
     assert Synonym.objects.get().terms == "路燈,街燈"
     assert admin.get(reverse("admin:assistant_topic_changelist")).status_code == 200
+
+
+# --- Demo ----------------------------------------------------------------------------------------
+
+
+def test_demo_step_leaves_edits_in_every_state(
+    people: dict[str, Any], agencies: dict[str, Any]
+) -> None:
+    import random
+
+    from yankao.assistant import demo_faq
+    from yankao.core.demo import DemoContext
+
+    for agency, officer, n in (("pwb", "pwb_officer", 3), ("epb", "epb_officer", 1)):
+        for i in range(n):
+            entry = faq.create_entry(
+                agencies[agency],
+                faq.FaqText(question=f"問題{agency}{i}", answer=f"答覆{i}"),
+                people[officer],
+            )
+            faq.approve(entry.versions.get(), people["rdec_case"])
+    context = DemoContext(scale=1, rng=random.Random(1), progress=lambda it, **kw: it)
+    demo_faq.populate(context)
+    versions = FaqVersion.objects.filter(note__endswith=demo_faq.MARK)
+    assert versions.count() == 5
+    assert versions.filter(status=VersionStatus.SUBMITTED).count() == 3
+    assert versions.filter(status=VersionStatus.APPROVED).count() == 1
+    assert versions.filter(status=VersionStatus.REJECTED).exclude(decision_note="").count() == 1
+    assert FaqEntry.objects.filter(status=FaqStatus.DRAFT).count() == 1
+    demo_faq.populate(context)  # idempotent
+    assert FaqVersion.objects.filter(note__endswith=demo_faq.MARK).count() == 5
