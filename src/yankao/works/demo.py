@@ -24,6 +24,7 @@ from .models import (
     DefectCode,
     DefectStatus,
     Inspection,
+    InspectionEvent,
     InspectionMember,
     InspectionStatus,
     MonitoringItem,
@@ -260,9 +261,9 @@ def _inspections(
             project=project,
             inspected_on=inspected_on,
             scheduled_on=inspected_on,
-            status=InspectionStatus.SENT,
+            status=InspectionStatus.SENT if sent_at.date() <= today else InspectionStatus.RECORDED,
             supervisor_engineer_present=True,
-            contractor_engineer_present=rng.random() < 0.97,
+            contractor_engineer_present=True,
             progress_planned=None,
             progress_actual=None,
             concrete_core_failed=triggers.concrete_core_failed,
@@ -273,6 +274,20 @@ def _inspections(
             sent_at=sent_at if sent_at.date() <= today else None,
             created_by=team,
         )
+        events = [
+            InspectionEvent(inspection=inspection, action="record", to_status="recorded", by=team)
+        ]
+        if inspection.status == InspectionStatus.SENT:
+            events.append(
+                InspectionEvent(
+                    inspection=inspection,
+                    action="send",
+                    from_status="recorded",
+                    to_status="sent",
+                    by=team,
+                )
+            )
+        InspectionEvent.objects.bulk_create(events)
         InspectionMember.objects.bulk_create(
             InspectionMember(inspection=inspection, name=name, external=external, score=s)
             for (name, external), s in zip(members, scores, strict=True)
