@@ -23,3 +23,13 @@ urlpatterns += [
     path("faq/<int:pk>/", faq.FaqDetailView.as_view(), name="faq_entry"),
     path("faq/<int:pk>/edit/", faq.FaqEditView.as_view(), name="faq_edit"),
 ]
+
+# Citizens' chat (public, no login) with its hand-off to a case; editors' unanswered questions.
+from .views import chat  # noqa: E402
+
+urlpatterns += [
+    path("", chat.ChatView.as_view(), name="chat"),
+    path("feedback/<int:pk>/", chat.FeedbackView.as_view(), name="feedback"),
+    path("handoff/", chat.HandoffView.as_view(), name="handoff"),
+    path("unanswered/", chat.UnansweredView.as_view(), name="unanswered"),
+]

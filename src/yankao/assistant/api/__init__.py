@@ -9,3 +9,7 @@ urlpatterns += mining_urls
 from .faq import urlpatterns as faq_urls  # noqa: E402
 
 urlpatterns += faq_urls
+
+from .chat import urlpatterns as chat_urls  # noqa: E402
+
+urlpatterns += chat_urls

@@ -12,6 +12,7 @@ Nothing here renders HTML: the texts are plain and the templates escape them.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +32,8 @@ from ..text import CONTROL, TAG, mask_personal_data, normalize
 
 TOP = 3
 KEY_CHARS = 40
+# Script and style blocks say nothing a citizen asks: dropped with their content, not just tags.
+CODE_BLOCK = re.compile(r"<(script|style)\b.*?(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
 
 
 class Kind:
@@ -59,6 +62,7 @@ class Reply:
     topics: list[str] = field(default_factory=list)
     exchange: Exchange | None = None
     question: str = ""  # what the citizen typed, masked, for showing back (as text)
+    limited: bool = False  # refused by the rate limit
 
     @property
     def offer_case(self) -> bool:
@@ -83,7 +87,7 @@ def refusal(text: str) -> str | None:
             "Your question is %(n)s characters long; the assistant reads at most %(max)s. "
             "Please shorten it, or file a case through the mayor's mailbox for a longer matter."
         ) % {"n": len(text), "max": limit}
-    if not any(ch.isalnum() for ch in normalize(text)):
+    if not any(ch.isalnum() for ch in normalize(CODE_BLOCK.sub(" ", text))):
         if TAG.search(text):
             return _("Please type your question as plain words; web code is not read.")
         return _("Please type your question in words; emoji and symbols alone cannot be read.")
@@ -121,13 +125,15 @@ def conversation_for(key: str) -> Conversation:
 def ask(conversation_key: str, text: str, *, address: str | None = None) -> Reply:
     """Answer one question of a conversation (created when new); see the module docstring."""
     if rate_limited(address):
-        return Reply(Kind.REFUSED, rate_limit_message())
+        return Reply(Kind.REFUSED, rate_limit_message(), limited=True)
     why = refusal(text)
     if why is not None:
         return Reply(Kind.REFUSED, why)
     retriever = retrieval.current()
-    results = retriever.search(text, k=5)
-    confidence = retriever.confidence(text, results)
+    # What is searched is what is kept: masked, without script blocks (their words are code).
+    searched = CODE_BLOCK.sub(" ", masked(text))
+    results = retriever.search(searched, k=5)
+    confidence = retriever.confidence(searched, results)
     sure = bool(results) and confidence >= threshold()
     entries = FaqEntry.objects.select_related("agency", "topic").in_bulk(
         [pk for pk, _score in results]
@@ -247,3 +253,79 @@ def transcript(conversation: Conversation) -> str:
         else:
             lines.append(f"{_('Assistant')}：{_('(not sure; offered to file a case)')}")
     return "\n".join(lines)
+
+
+# --- Hand-off: the conversation becomes a mayor's-mailbox petition --------------------------
+
+
+@dataclass
+class Petition:
+    """What the citizen confirmed on the hand-off form."""
+
+    name: str
+    email: str
+    subject: str
+    description: str
+    category: Any
+    phone: str = ""
+    district: str = ""
+    address: str = ""
+    confidential: bool = False
+    idempotency_key: str = ""
+
+
+def prefill(conversation: Conversation) -> dict[str, Any]:
+    """The petition as far as the conversation tells: subject and text from what was asked
+    (masked), the category the suggester ranks first."""
+    from .suggestion import suggest
+
+    asked = [e.question for e in conversation.exchanges.all() if e.question]
+    unanswered_first = [
+        e.question for e in conversation.exchanges.all() if not e.sure or e.feedback == -1
+    ]
+    main = (unanswered_first or asked or [""])[-1]
+    initial: dict[str, Any] = {"subject": main[:40], "description": main}
+    if main:
+        suggestions = suggest(main, "").suggestions
+        if suggestions:
+            initial["category"] = suggestions[0].category.pk
+    return initial
+
+
+def file_case(conversation: Conversation, petition: Petition) -> tuple[Any, str]:
+    """Record the petition (channel: assistant hand-off) with the conversation's masked
+    transcript appended, and tie the conversation to it. Idempotent: a conversation files one
+    case; a repeated submit (same key) returns it (with an empty tracking code)."""
+    from yankao.cases import services as cases
+    from yankao.cases.models import Case, CaseType, Channel
+
+    if conversation.case_id is not None:
+        return Case.objects.get(pk=conversation.case_id), ""
+    heading = _("Conversation with the assistant (personal data masked)")
+    record = f"{heading}\n{transcript(conversation)}"
+    text = petition.description.strip()
+    room = cases.MAX_TEXT - len(text) - 2
+    description = f"{text}\n\n{record[:room]}" if room > len(heading) + 1 else text
+    intake = cases.Intake(
+        case_type=CaseType.PETITION,
+        channel=Channel.ASSISTANT,
+        subject=petition.subject,
+        description=description,
+        category=petition.category,
+        district=petition.district,
+        address=petition.address,
+        confidential=petition.confidential,
+        petitioner=cases.PetitionerData(
+            name=petition.name, email=petition.email, phone=petition.phone
+        ),
+        idempotency_key=f"assistant:{conversation.key}",
+    )
+    with transaction.atomic():
+        locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        if locked.case_id is not None:
+            return Case.objects.get(pk=locked.case_id), ""
+        case, code = cases.create_case(intake, None)
+        locked.case = case
+        locked.save(update_fields=["case"])
+    conversation.case = case
+    return case, code
