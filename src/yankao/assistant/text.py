@@ -1,7 +1,9 @@
 """Citizens' text as the assistant reads it: one normal form, tokens, and personal data masked.
 
 `normalize` makes Simplified and Traditional, full- and half-width, upper and lower case read
-the same (OpenCC to Traditional Chinese as used in Taiwan, with its phrase table: 摩托车 → 機車);
+the same (OpenCC character conversion to Traditional Chinese as used in Taiwan; not the phrase
+table, which rewrites Taiwan words already in Traditional: 社區 → 社群, 登錄 → 登入; words that
+differ, 摩托车/機車, meet through the synonym lists);
 `tokens` is the segmentation every index and query uses (jieba over the Simplified form, whose
 dictionary it was built for, so 路燈 and 路灯 give the same token); `mask_personal_data` hides
 phone numbers, ID numbers and e-mail addresses before anything is stored or shown.
@@ -46,7 +48,7 @@ def normalize(text: str) -> str:
     Latin letters lower-cased, runs of white space made one space."""
     text = html.unescape(TAG.sub(" ", text or ""))
     text = unicodedata.normalize("NFKC", CONTROL.sub(" ", text))
-    text = _converter("s2twp").convert(text)  # type: ignore[attr-defined]
+    text = _converter("s2tw").convert(text)  # type: ignore[attr-defined]
     return SPACE.sub(" ", text).strip().lower()
 
 

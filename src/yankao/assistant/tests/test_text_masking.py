@@ -29,6 +29,8 @@ def test_landlines_are_masked_but_dates_and_amounts_are_not() -> None:
 
 def test_both_scripts_and_widths_read_the_same() -> None:
     assert normalize("请问路灯坏了") == normalize("請問路燈壞了")
+    # Taiwan words already in Traditional stay as they are (the phrase table would rewrite them).
+    assert normalize("社區登錄分區") == "社區登錄分區"
     assert normalize("ＡＢＣ　<b>停車</b>") == "abc 停車"
     assert tokens("請問路燈壞了要找誰") == tokens("请问路灯坏了要找谁")
     assert "机车" in tokens("機車停車費")
