@@ -108,9 +108,11 @@ def main() -> None:
 
     keys_by_id = dict(FaqEntry.objects.values_list("pk", "source_key"))
     # Entries with the very same question are the same answer to a citizen.
+    # (up to punctuation and spaces: 如何報名…活動？是否繳費？ is 如何報名…活動是否繳費).
     by_question: dict[str, list[str]] = {}
     for key, question in FaqEntry.objects.values_list("source_key", "question"):
-        by_question.setdefault(question.strip(), []).append(key)
+        bare = "".join(ch for ch in question if ch.isalnum())
+        by_question.setdefault(bare, []).append(key)
     same_question = {k: set(keys) for keys in by_question.values() for k in keys}
 
     paraphrases = read_paraphrases()
@@ -164,7 +166,8 @@ def main() -> None:
         print("variants tried (top-1 / top-3 / out-of-scope not sure at the threshold):")
         variants = {
             "words only (no character pairs)": {"pair_weight": 0.0},
-            "character pairs only (no jieba words)": {"word_weight": 0.0},
+            "character pairs only (no jieba words)": {"word_weight": 0.0, "char_weight": 0.0},
+            "no single characters (the first shipped version)": {"char_weight": 0.0},
             "question field only (no answer)": {"answer_weight": 0.0},
             "answer weighted like the question": {"answer_weight": 1.0},
             "pairs counted like words": {"pair_weight": 1.0},

@@ -3,9 +3,9 @@
 A `Retriever` indexes entries and returns the best `(entry_id, score)` pairs for a question.
 The default is `BM25Retriever`: Okapi BM25 over two fields, the question with its alternative
 phrasings (weighted high) and the answer with the topic and agency (weighted low). Its terms are
-jieba words and character pairs (bigrams) of the text in one Simplified form, so Simplified and
-Traditional input, a typo in one character (the other pairs still match) and words jieba splits
-differently all still meet. Synonym lists (路燈/街燈) rewrite every term of a list to its first
+jieba words, character pairs (bigrams) and single characters of the text in one Simplified
+form, so Simplified and Traditional input, a typo in one character (the other pairs still match)
+and words jieba splits differently (廟/寺廟) all still meet. Synonym lists (路燈/街燈) rewrite every term of a list to its first
 term before anything else, in the entries and in the questions alike.
 
 `confidence` turns scores into a 0–1 value that reads the same for any question: the best score
@@ -142,8 +142,9 @@ def _tokenizer(words: frozenset[str]) -> object:
 
 
 class Analyzer:
-    """Text → terms: jieba words and the character pairs within runs of words that are not
-    stop words (so 請問/怎麼 add nothing), all in the Simplified form."""
+    """Text → terms: jieba words, the character pairs within runs of words that are not stop
+    words (so 請問/怎麼 add nothing) and the single characters of those words (so 廟 meets 寺廟
+    and 外國人 meets 外籍), all in the Simplified form."""
 
     def __init__(self, synonyms: Synonyms | None = None, words: Iterable[str] = ()) -> None:
         self.synonyms = synonyms or Synonyms()
@@ -166,7 +167,8 @@ class Analyzer:
             pairs.extend("~" + run[i : i + 2] for i in range(len(run) - 1))
             run = ""
         pairs.extend("~" + run[i : i + 2] for i in range(len(run) - 1))
-        return words + pairs
+        singles = sorted({"^" + ch for word in words if CJK.fullmatch(word) for ch in word})
+        return words + pairs + singles
 
 
 @dataclass
@@ -186,6 +188,7 @@ class BM25Retriever:
     answer_weight = 0.1
     word_weight = 1.0
     pair_weight = 0.6  # a character pair counts less than a whole word
+    char_weight = 0.7  # a single character of a word: weak alone, decisive when words differ
     answer_chars = 600  # the start of an answer says what it is about; the rest costs time
 
     def __init__(self, synonyms: Iterable[str] = ()) -> None:
@@ -235,7 +238,13 @@ class BM25Retriever:
         """Each distinct term with its weight (character pairs count less)."""
         terms: dict[str, float] = {}
         for term in self.analyzer.terms(query, query=True):
-            weight = self.pair_weight if term.startswith("~") else self.word_weight
+            weight = (
+                self.pair_weight
+                if term.startswith("~")
+                else self.char_weight
+                if term.startswith("^")
+                else self.word_weight
+            )
             if weight > 0:
                 terms[term] = weight
         return terms
