@@ -34,9 +34,67 @@ class CategoryAdmin(admin.ModelAdmin):
     autocomplete_fields = ("agency",)
     list_select_related = ("parent", "agency")
 
+    actions = ("supersede",)
+
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Cases keep their category forever; deactivate instead.
         return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        """A category is never renamed in place (history and training read its name): a new
+        name is a new category superseding the old one (the "supersede" action)."""
+        if obj is not None and obj.pk:
+            return ("code", "name_zh")
+        return ()
+
+    @admin.action(description=_("Supersede with a new name (keeps the old name as an alias)"))
+    def supersede(self, request: HttpRequest, queryset: Any) -> Any:
+        from django.core.exceptions import ValidationError
+        from django.template.response import TemplateResponse
+
+        from yankao.assistant.services.suggestion import supersede_category
+
+        if queryset.count() != 1 or queryset.first().parent_id is None:
+            self.message_user(
+                request, _("Choose exactly one category of the second level."), messages.ERROR
+            )
+            return None
+        old = queryset.first()
+        code = request.POST.get("new_code", "").strip()
+        name = request.POST.get("new_name_zh", "").strip()
+        error = ""
+        if request.POST.get("apply"):
+            if not code or not name:
+                error = _("Give the new code and the new name.")
+            elif Category.objects.filter(code=code).exists():
+                error = _("The code %(code)s is in use already.") % {"code": code}
+            else:
+                try:
+                    new = supersede_category(old, code=code, name_zh=name)
+                except ValidationError as exc:
+                    error = " ".join(exc.messages)
+                else:
+                    self.message_user(
+                        request,
+                        _("%(old)s is superseded by %(new)s; its names are kept as aliases.")
+                        % {"old": old.name_zh, "new": new.name_zh},
+                        messages.SUCCESS,
+                    )
+                    return None
+        return TemplateResponse(
+            request,
+            "admin/cases/category/supersede.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Supersede a category"),
+                "old": old,
+                "new_code": code,
+                "new_name_zh": name,
+                "error": error,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
 
 class CaseEventInline(admin.TabularInline):
