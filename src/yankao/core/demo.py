@@ -34,6 +34,7 @@ DEMO_STEPS: list[str] = [
     "yankao.assistant.demo_mining.populate",
     "yankao.assistant.demo_faq_import.populate",
     "yankao.assistant.demo_faq.populate",
+    "yankao.assistant.demo_chat.populate",
     "yankao.plans.demo.populate",
     "yankao.plans.demo_evaluation.populate",
     "yankao.plans.demo.populate_meeting",
