@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yankao.agencies.models import Agency
 from yankao.agencies.roles import BusinessLine
@@ -86,8 +87,8 @@ class FaqEntry(models.Model):
 
 class VersionStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted for approval")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
+    APPROVED = "approved", pgettext_lazy("faq version", "Approved")
+    REJECTED = "rejected", pgettext_lazy("faq version", "Rejected")
 
 
 class FaqVersion(models.Model):
