@@ -6,20 +6,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from django.urls import include, path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from yankao.agencies.models import Agency
+from yankao.web.api import run_service as _run
 
 from ..markup import render_answer
 from ..models import FaqEntry, FaqStatus, FaqVersion, Topic, VersionStatus
@@ -136,17 +134,6 @@ class FaqNewEntrySerializer(FaqTextSerializer):
 
 class FaqRejectionSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, max_length=faq.REASON_CHARS)
-
-
-def _run(call: Any) -> Any:
-    try:
-        return call()
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except DjangoValidationError as exc:
-        raise serializers.ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        ) from exc
 
 
 def _date(value: str | None) -> dt.date | None:

@@ -3,19 +3,16 @@ its own agency's candidates, the commission all of them."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.urls import include, path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
+
+from yankao.web.api import run_service as _run
 
 from ..models import CandidateStatus, FaqCandidate
 from ..services import mining, visible_candidates
@@ -52,17 +49,6 @@ class FaqCandidateApprovalSerializer(serializers.Serializer):
     )
     answer = serializers.CharField(required=False, help_text="Default: the draft answer")
     note = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-def _run(call: Any) -> Any:
-    try:
-        return call()
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except DjangoValidationError as exc:
-        raise serializers.ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        ) from exc
 
 
 @extend_schema(

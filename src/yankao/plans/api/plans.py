@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
+from yankao.web.api import run_service as _run
 from yankao.web.scoping import ScopedQuerysetMixin
 
 from .. import analysis, services
@@ -89,17 +90,6 @@ class MilestonesInSerializer(serializers.Serializer):
 
 class ReleaseSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
-
-
-def _run(call: Any) -> Any:
-    try:
-        return call()
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except DjangoValidationError as exc:
-        raise serializers.ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        ) from exc
 
 
 @extend_schema(

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import include, path
@@ -20,6 +18,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
+
+from yankao.web.api import run_service
 
 from ..models import (
     Defect,
@@ -40,16 +40,7 @@ from ..services import visible_defects, visible_inspections, visible_penalties, 
 
 
 def _run(call: Any) -> Any:
-    try:
-        return call()
-    except service.StaleDraft:
-        raise
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except DjangoValidationError as exc:
-        raise serializers.ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        ) from exc
+    return run_service(call, passthrough=(service.StaleDraft,))
 
 
 # --- Serializers ---------------------------------------------------------------------------

@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import include, path
@@ -24,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
+from yankao.web.api import run_service as _run
 from yankao.web.scoping import ScopedQuerysetMixin
 
 from .. import rules
@@ -32,17 +31,6 @@ from ..services import is_inspection_team, planning, visible_projects
 from ..services import projects as services
 
 TIERS = [rules.HUGE, rules.LARGE, rules.MEDIUM, rules.SMALL, rules.BELOW]
-
-
-def _run(call: Any) -> Any:
-    try:
-        return call()
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except DjangoValidationError as exc:
-        raise serializers.ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        ) from exc
 
 
 class WorksProjectSerializer(serializers.ModelSerializer):
