@@ -35,8 +35,12 @@ def _default_language() -> Any:
 def _fresh_agency_cache() -> None:
     """Each test has its own agencies; a routing table kept from another test would mislead."""
     from yankao.agencies.services import forget_district_offices
+    from yankao.assistant.services.suggestion import forget_intake_cache
+    from yankao.cases.services import forget_categories
 
     forget_district_offices()
+    forget_intake_cache()
+    forget_categories()
 
 
 @pytest.fixture

@@ -21,6 +21,22 @@ class AssistantConfig(AppConfig):
 
         faq_changed.connect(retrieval.invalidate, dispatch_uid="assistant-retrieval-invalidate")
 
+        # Intake feedback keeps the active model and the category codes per process.
+        from django.db.models.signals import post_delete, post_save
+
+        from yankao.cases.models import Category
+
+        from .models import CategoryAlias, SuggestionModel
+        from .services.suggestion import forget_intake_cache
+
+        for model in (SuggestionModel, Category, CategoryAlias):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    forget_intake_cache,
+                    sender=model,
+                    dispatch_uid=f"assistant-intake-cache-{signal is post_save}-{model.__name__}",
+                )
+
         import datetime as dt
 
         from django.conf import settings

@@ -27,7 +27,6 @@ from . import maps, services
 from .models import (
     Case,
     CaseEvent,
-    CaseHandler,
     CaseStatus,
     CaseType,
     Category,
@@ -90,6 +89,12 @@ class CaseEventSerializer(serializers.ModelSerializer):
         fields = ["at", "action", "from_status", "to_status", "actor_name", "agency_code", "note"]
 
 
+def seconds_left(case: Case) -> int | None:
+    if case.deadline_at is None or not case.is_open:
+        return None
+    return int((case.deadline_at - timezone.now()).total_seconds())
+
+
 class CaseSerializer(serializers.ModelSerializer):
     category_code = serializers.SlugRelatedField(
         source="category", slug_field="code", read_only=True
@@ -133,9 +138,7 @@ class CaseSerializer(serializers.ModelSerializer):
         return [h.agency.code for h in case.handlers.all() if h.active and h.role == "co_handler"]
 
     def get_seconds_left(self, case: Case) -> int | None:
-        if case.deadline_at is None or not case.is_open:
-            return None
-        return int((case.deadline_at - timezone.now()).total_seconds())
+        return seconds_left(case)
 
     def get_petitioner(self, case: Case) -> dict[str, str]:
         """Always masked here; the reveal endpoint shows (and audits) the real values."""
@@ -143,6 +146,47 @@ class CaseSerializer(serializers.ModelSerializer):
 
     def get_allowed_actions(self, case: Case) -> list[str]:
         return allowed_actions(case)
+
+
+_DATETIME = serializers.DateTimeField()
+_COORDINATE = serializers.DecimalField(max_digits=9, decimal_places=6)
+
+
+def new_case_body(case: Case, user: Any) -> dict[str, Any]:
+    """`CaseSerializer`'s output for a case just recorded (no co-handlers yet), built directly:
+    the serializer's per-call field set-up cost a millisecond of every intake. A test holds the
+    two equal."""
+
+    def when(value: dt.datetime | None) -> str | None:
+        return None if value is None else _DATETIME.to_representation(value)
+
+    def coordinate(value: Any) -> str | None:
+        return None if value is None else _COORDINATE.to_representation(value)
+
+    return {
+        "id": case.pk,
+        "number": case.number,
+        "case_type": case.case_type,
+        "channel": case.channel,
+        "status": case.status,
+        "category_code": case.category.code if case.category_id else None,
+        "subject": case.subject,
+        "description": case.description,
+        "answer": case.answer,
+        "lead_agency_code": case.lead_agency.code if case.lead_agency_id else None,
+        "co_agency_codes": [],
+        "district": case.district,
+        "address": case.address,
+        "latitude": coordinate(case.latitude),
+        "longitude": coordinate(case.longitude),
+        "received_at": when(case.received_at),
+        "deadline_at": when(case.deadline_at),
+        "seconds_left": seconds_left(case),
+        "closed_at": when(case.closed_at),
+        "confidential": case.confidential,
+        "petitioner": services.petitioner_for(user, case),
+        "allowed_actions": allowed_actions(case),
+    }
 
 
 class PetitionerInSerializer(serializers.Serializer):
@@ -178,7 +222,7 @@ class IntakeSerializer(serializers.Serializer):
     def validate_category_code(self, value: str) -> Category | None:
         if not value:
             return None
-        category = Category.objects.select_related("agency").filter(code=value).first()
+        category = services.category_by_code(value)
         if category is None:
             raise serializers.ValidationError(_("Unknown category: %(code)s") % {"code": value})
         return category
@@ -317,9 +361,8 @@ class CaseViewSet(
             idempotency_key=request.headers.get("Idempotency-Key") or None,
         )
         case, code = _run(lambda: services.create_case(intake, request.user))
-        if code:
-            # A new case has no co-handlers yet; spare the serializer a query for them.
-            case._prefetched_objects_cache = {"handlers": CaseHandler.objects.none()}
+        if code:  # new: category, agency and petitioner are in memory, no co-handlers yet
+            body = new_case_body(case, request.user)
         else:  # a retry: the case recorded the first time, read back whole
             case = (
                 self.get_queryset()
@@ -328,7 +371,7 @@ class CaseViewSet(
                 .select_related("category", "lead_agency", "petitioner")
                 .get()
             )
-        body = CaseSerializer(case, context={"request": request}).data
+            body = CaseSerializer(case, context={"request": request}).data
         body["tracking_code"] = code
         return Response(body, status=status.HTTP_201_CREATED if code else status.HTTP_200_OK)
 

@@ -4,11 +4,13 @@ and who may see a petitioner's personal data. Plain functions; HTTP lives in vie
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import logging
 import re
 import secrets
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -112,6 +114,31 @@ def route(category: Category | None, district: str = "") -> Agency | None:
         if office is not None:
             return office
     return category.agency
+
+
+_categories: tuple[float, dict[str, Category]] | None = None
+
+
+def category_by_code(code: str) -> Category | None:
+    """A category (active or not) with its agency, for intake.
+
+    Every intake asks, so the categories are kept per process for a short while
+    (`YANKAO_CATEGORY_CACHE_SECONDS`); a category or agency saved on this server clears them at
+    once. Each caller gets its own copy of the row.
+    """
+    global _categories
+    now = time.monotonic()
+    if _categories is None or now - _categories[0] > settings.YANKAO_CATEGORY_CACHE_SECONDS:
+        rows = Category.objects.select_related("agency")
+        _categories = (now, {category.code: category for category in rows})
+    found = _categories[1].get(code)
+    return copy.copy(found) if found is not None else None
+
+
+def forget_categories(**kwargs: Any) -> None:
+    """Signal receiver (and test fixture): a category or an agency changed."""
+    global _categories
+    _categories = None
 
 
 def suggest_categories(text: str, limit: int = 3, district: str = "") -> list[Category]:
@@ -251,6 +278,19 @@ def tell_petitioner(case: Case, subject: str, text: str) -> None:
     notices.message(case, subject, text)
 
 
+def _case_with_key(key: str) -> Case | None:
+    """The case an idempotency key made, if any. Every intake with a key asks and nearly all
+    find nothing: one plain indexed statement, the whole row read only for a retry."""
+    table = connection.ops.quote_name(Case._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {table} WHERE idempotency_key = %s",  # noqa: S608
+            [key],
+        )
+        row = cursor.fetchone()
+    return Case.objects.get(pk=row[0]) if row is not None else None
+
+
 def create_case(data: Intake, actor: Any = None) -> tuple[Case, str]:
     """Record a case, route it and set its deadline; returns the case and its tracking code.
 
@@ -258,7 +298,7 @@ def create_case(data: Intake, actor: Any = None) -> tuple[Case, str]:
     empty tracking code, since only its hash is stored).
     """
     if data.idempotency_key:
-        existing = Case.objects.filter(idempotency_key=data.idempotency_key).first()
+        existing = _case_with_key(data.idempotency_key)
         if existing is not None:
             return existing, ""
     errors = validate_intake(data)
@@ -322,7 +362,7 @@ def create_case(data: Intake, actor: Any = None) -> tuple[Case, str]:
                 # teach the assistant's next training.
                 from yankao.assistant.services import suggestion
 
-                suggestion.record_feedback(case)
+                suggestion.record_feedback(case, new_case=True)
             person = data.petitioner or PetitionerData(anonymous=True)
             Petitioner.objects.create(
                 case=case,

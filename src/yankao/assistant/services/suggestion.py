@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -411,21 +412,106 @@ def _categories_for(ranked: list[tuple[str, float]], limit: int) -> list[tuple[C
 # --- Feedback and training -----------------------------------------------------------------
 
 
-def record_feedback(case: Case) -> SuggestionFeedback | None:
+def record_feedback(case: Case, *, new_case: bool = False) -> SuggestionFeedback | None:
     """At intake: what the suggester proposes for the case's words and what the operator chose.
-    A chosen category other than the first suggestion is a correction the next training weighs."""
+    A chosen category other than the first suggestion is a correction the next training weighs.
+
+    Every recorded case pays for this, so it reads the codes from per-process caches
+    (`suggested_codes`) and, for a case just inserted (`new_case`), inserts without looking first.
+    """
     if case.category_id is None or case.case_type == CaseType.CONSULTATION:
         return None
-    outcome = suggest(case.description, case.district)
-    feedback, _created = SuggestionFeedback.objects.update_or_create(
-        case=case,
-        defaults={
-            "model_version": outcome.model_version,
-            "suggested": outcome.codes,
-            "chosen": case.category.code if case.category else "",
-        },
-    )
+    codes, version = suggested_codes(case.description, case.district)
+    values = {
+        "model_version": version,
+        "suggested": codes,
+        "chosen": case.category.code if case.category else "",
+    }
+    if new_case:
+        return SuggestionFeedback.objects.create(case=case, **values)
+    feedback, _created = SuggestionFeedback.objects.update_or_create(case=case, defaults=values)
     return feedback
+
+
+# Per process: the active model's row, category code → today's code, and the keyword rules.
+# Kept `YANKAO_SUGGEST_CACHE_SECONDS`; a model, category or alias saved on this server clears it.
+_MISSING = object()
+_intake_cache: dict[str, Any] = {"at": None}
+
+
+def forget_intake_cache(**kwargs: Any) -> None:
+    """Signal receiver (and test fixture): a model, category or alias changed."""
+    _intake_cache.clear()
+    _intake_cache["at"] = None
+
+
+def _intake_state() -> dict[str, Any]:
+    at = _intake_cache.get("at")
+    if at is None or time.monotonic() - at > settings.YANKAO_SUGGEST_CACHE_SECONDS:
+        row = (
+            SuggestionModel.objects.filter(active=True)
+            .values_list("version", "trained_at", "cases_used")
+            .first()
+        )
+        keywords = [
+            ([w for w in c.keywords.split("|") if w] + [c.name_zh], -c.sort_order, c.code)
+            for c in Category.objects.filter(active=True, parent__isnull=False).only(
+                "code", "keywords", "name_zh", "sort_order"
+            )
+        ]
+        forget_intake_cache()
+        _intake_cache.update(row=row, codes=_label_map(), keywords=keywords)
+        _intake_cache["at"] = time.monotonic()
+    return _intake_cache
+
+
+def _model_for(version: int, trained_at: Any) -> NaiveBayes | None:
+    with _lock:
+        if _loaded["key"] != (version, trained_at):
+            payload = (
+                SuggestionModel.objects.filter(version=version, trained_at=trained_at)
+                .values_list("payload", flat=True)
+                .first()
+            )
+            if payload is None:  # replaced since the cache was filled
+                return None
+            _loaded.update(key=(version, trained_at), model=NaiveBayes.from_payload(payload))
+        return _loaded["model"]
+
+
+def suggested_codes(text: str, district: str = "", limit: int = 3) -> tuple[list[str], int | None]:
+    """The category codes `suggest` proposes, best first, and the model version (None for the
+    keyword rules), without its per-call queries or routing: what intake feedback stores."""
+    if text_problem(text):
+        return [], None
+    state = _intake_state()
+    row = state["row"]
+    if row is not None and row[2] >= settings.YANKAO_SUGGEST_MIN_HISTORY:
+        model = _model_for(row[0], row[1])
+        if model is None:
+            forget_intake_cache()
+            return suggested_codes(text, district, limit)
+        merged: dict[str, float] = {}
+        for code, confidence in model.rank(features(text, district), limit=limit * 3):
+            current = state["codes"].get(code, _MISSING)
+            if current is _MISSING:  # not a category today: an old name, maybe an alias
+                found = resolve_category(code)
+                current = state["codes"][code] = found.code if found is not None else None
+            if current is not None:
+                merged[current] = merged.get(current, 0.0) + confidence
+        if merged:
+            ranked = sorted(merged.items(), key=lambda item: -item[1])[:limit]
+            return [code for code, _ in ranked], row[0]
+    clean = normalize(text).strip()
+    if not clean:
+        return [], None
+    scored = []
+    for words, order, code in state["keywords"]:
+        score = sum(len(w) for w in words if w in clean)
+        if score:
+            scored.append((score, order, code))
+    scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
+    return [code for _, _, code in scored[:limit]], None
 
 
 def is_correction(suggested: Sequence[str], chosen: str) -> bool:

@@ -1,0 +1,130 @@
+"""Intake through the API is fast (benchmarks/cases_bench.py) without changing what it answers:
+the hand-built create response is the serializer's, the kept categories follow changes, and
+the statements per create stay few."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from rest_framework.authtoken.models import Token
+
+from yankao.cases import services
+from yankao.cases.api import CaseSerializer, new_case_body
+from yankao.cases.models import Case, CaseType, Category, Channel
+
+pytestmark = pytest.mark.django_db
+
+INTAKE = {
+    "case_type": "petition",
+    "channel": "hotline",
+    "category_code": "ROAD-SIDEWALK",
+    "description": "光遠路人行道紅磚破損。",
+    "district": "鳳山區",
+    "petitioner": {"name": "王小明", "phone": "0912345123", "email": "ming@example.com"},
+}
+
+
+def api_for(user: Any) -> Client:
+    return Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+
+
+def post(api: Client, key: str = "", **extra: Any) -> Any:
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    return api.post(
+        "/api/v1/cases/", {**INTAKE, **extra}, content_type="application/json", **headers
+    )
+
+
+def intakes(categories: dict[str, Category]) -> list[services.Intake]:
+    return [
+        services.Intake(  # routed, with coordinates and a petitioner
+            case_type=CaseType.PETITION,
+            channel=Channel.HOTLINE,
+            description="光遠路人行道紅磚破損。",
+            category=categories["sidewalk"],
+            district="鳳山區",
+            address="光遠路 100 號",
+            latitude=Decimal("22.62701"),
+            longitude=Decimal("120.3570"),
+            petitioner=services.PetitionerData(name="王小明", phone="0912345123", email="a@b.tw"),
+        ),
+        services.Intake(  # answered on the line: closed, no agency, no deadline left
+            case_type=CaseType.CONSULTATION,
+            channel=Channel.HOTLINE,
+            description="請問大型垃圾怎麼預約",
+            answer="已說明預約方式",
+        ),
+        services.Intake(  # routed to the district office, anonymous, confidential
+            case_type=CaseType.PETITION,
+            channel=Channel.MAYORS_MAILBOX,
+            description="里長辦公處的事",
+            category=categories["neighbourhood"],
+            district="鳳山區",
+            confidential=True,
+            petitioner=services.PetitionerData(anonymous=True, reply_channel="none"),
+        ),
+    ]
+
+
+def test_the_create_response_is_the_case_serializers(
+    categories: dict[str, Category], people: dict[str, Any]
+) -> None:
+    operator = people["operator"]
+    request = SimpleNamespace(user=operator)
+    for intake in intakes(categories):
+        case, _code = services.create_case(intake, operator)
+        fast = new_case_body(case, operator)
+        stored = Case.objects.select_related("category", "lead_agency", "petitioner").get(
+            pk=case.pk
+        )
+        full = CaseSerializer(stored, context={"request": request}).data
+        assert fast.keys() == full.keys()
+        for field in fast:
+            if field == "seconds_left" and full[field] is not None:
+                assert abs(fast[field] - full[field]) <= 2
+            else:
+                assert fast[field] == full[field], field
+
+
+def test_a_category_changed_on_this_server_is_seen_by_the_next_intake(
+    categories: dict[str, Category], people: dict[str, Any], agencies: dict[str, Any]
+) -> None:
+    api = api_for(people["operator"])
+    assert post(api).json()["lead_agency_code"] == agencies["road"].code
+    sidewalk = categories["sidewalk"]
+    sidewalk.agency = agencies["epb"]
+    sidewalk.save()
+    assert post(api).json()["lead_agency_code"] == agencies["epb"].code
+    agencies["epb"].code = "EPB-NEW"
+    agencies["epb"].save()
+    assert post(api).json()["lead_agency_code"] == "EPB-NEW"
+    sidewalk.active = False
+    sidewalk.save()
+    refused = post(api)
+    assert refused.status_code == 400 and "category" in refused.json()
+    assert post(api, category_code="NOPE").status_code == 400
+
+
+def test_statements_per_create_stay_few_and_a_retry_still_finds_its_case(
+    categories: dict[str, Category], people: dict[str, Any]
+) -> None:
+    api = api_for(people["operator"])
+    assert post(api, "warm-up").status_code == 201  # fills the per-process caches
+    with CaptureQueriesContext(connection) as made:
+        first = post(api, "k-1")
+    assert first.status_code == 201
+    # token+user, roles, key, sequence, calendar, case, event, audit, handler, feedback,
+    # petitioner; transaction control (BEGIN, COMMIT, savepoints in tests) not counted
+    control = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK")
+    statements = [q["sql"] for q in made.captured_queries if not q["sql"].startswith(control)]
+    assert len(statements) <= 11, "\n".join(s[:90] for s in statements)
+    retry = post(api, "k-1")
+    assert retry.status_code == 200 and retry.json()["id"] == first.json()["id"]
+    assert retry.json()["tracking_code"] == ""
+    assert Case.objects.filter(idempotency_key="k-1").count() == 1
