@@ -11,23 +11,29 @@
 3. The 20,667 real street-light complaints: keyword rules against the model on the texts, then
    training time on ~29k texts and the suggestion time through the database.
 
-    .venv/bin/python benchmarks/routing_bench.py
+    .venv/bin/python benchmarks/routing/routing_bench.py   (YANKAO_SHARED_DATA: the data folder)
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import os
 import random
 import statistics
+import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from _setup import setup_django
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
 
-DATA = Path("/work/shared/data")
+from _setup import setup_django  # noqa: E402
+
+# The shared real data sits next to the project (../shared/data from the project's root).
+DATA = Path(os.environ.get("YANKAO_SHARED_DATA", HERE.parents[1].parent / "shared" / "data"))
 QA = DATA / "taipei-qa" / "taipei_qa_agency_questions.csv"
 DISPATCH_SAMPLE = DATA / "taipei-1999-dispatch" / "taipei_1999_dispatch_sample.csv"
 DISPATCH_APRIL = DATA / "taipei-1999-dispatch" / "taipei_1999_dispatch_2026-04.csv"
