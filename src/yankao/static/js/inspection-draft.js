@@ -59,6 +59,49 @@
     timer = window.setTimeout(send, 800);
   }
 
+  // More defect rows than the page started with: copy the last row with the next number.
+  var addRow = document.getElementById("add-defect-row");
+  function addDefectRow() {
+    var rows = form.querySelectorAll(".defect-row");
+    var last = rows[rows.length - 1];
+    var n = rows.length + 1;
+    var copy = last.cloneNode(true);
+    Array.prototype.forEach.call(copy.querySelectorAll("[id],[name],[for]"), function (el) {
+      ["id", "name", "for"].forEach(function (attr) {
+        var value = el.getAttribute(attr);
+        if (value) { el.setAttribute(attr, value.replace(/^(d|defect-)\d+/, "$1" + n)); }
+      });
+      if (el.tagName === "INPUT") { el.value = ""; }
+      if (el.tagName === "SELECT") { el.selectedIndex = 0; }
+    });
+    var label = copy.querySelector("label");
+    if (label) { label.textContent = label.textContent.replace(/\d+/, String(n)); }
+    last.parentNode.insertBefore(copy, last.nextSibling);
+    return copy;
+  }
+  if (addRow) {
+    addRow.hidden = false;
+    addRow.addEventListener("click", function () {
+      var row = addDefectRow();
+      var first = row.querySelector("input");
+      if (first) { first.focus(); }
+    });
+  }
+
+  function ensureRows() {
+    // A restored device copy may hold more rows than the page has.
+    var saved;
+    try { saved = JSON.parse(window.localStorage.getItem(key) || "null"); } catch (e) { saved = null; }
+    if (!saved || saved.revision !== revision) { return; }
+    var most = 0;
+    Object.keys(saved.data).forEach(function (name) {
+      var m = /^defect-(\d+)-/.exec(name);
+      if (m && saved.data[name]) { most = Math.max(most, Number(m[1])); }
+    });
+    while (form.querySelectorAll(".defect-row").length < most) { addDefectRow(); }
+  }
+
+  ensureRows();
   restore();
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);

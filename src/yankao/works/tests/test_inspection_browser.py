@@ -59,6 +59,8 @@ def test_one_inspection_from_the_visit_to_closing(
     page.wait_for_selector("text=草稿已儲存於")  # autosaved on the server
     page.reload()
     assert page.locator("#m2-score").input_value() == "85"  # nothing typed is lost
+    page.get_by_role("button", name="新增一列缺失").click()  # more rows than the page had
+    assert page.locator("#d11-code").get_attribute("name") == "defect-11-code"
     page.locator("#d1-code").fill(LEAF)
     page.locator("#d1-desc").fill("監造計畫未包括品管要點基本內容")
     page.locator("#m3-name").fill("委員丙")  # a member without a score is refused

@@ -366,3 +366,17 @@ def test_penalty_pages_close_a_follow_up(planned, people):
     assert done.status_code == 302
     penalty.refresh_from_db()
     assert penalty.status == PenaltyStatus.CLOSED
+
+
+def test_the_form_grows_with_the_defects_typed(planned, people):
+    client = client_for(people["inspector"])
+    url = reverse("works:inspection_record", args=[planned.pk])
+    many = {f"defect-{n}-code": LEAF for n in range(1, 15)}
+    many.update({f"defect-{n}-description": f"缺失{n}" for n in range(1, 15)})
+    ok = client.post(url, form(**many))
+    assert ok.status_code == 302
+    assert planned.defects.count() == 14
+    other = service.new_inspection(planned.project, people["inspector"])
+    service.save_draft(other, people["inspector"], {"defect-12-code": LEAF}, other.revision)
+    page = client.get(reverse("works:inspection_record", args=[other.pk]))
+    assert 'name="defect-15-code"' in page.text and 'name="defect-16-code"' not in page.text

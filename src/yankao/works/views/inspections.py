@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -36,7 +37,21 @@ from ..services import is_inspection_team, visible_inspections, visible_projects
 from ..workflow import allowed
 
 MEMBER_ROWS = 6
-DEFECT_ROWS = 10
+DEFECT_ROWS = 10  # rows shown at first; the form adds more (page script, or after a save)
+MAX_DEFECT_ROWS = 300  # the most rows read from one form
+DEFECT_FIELD = re.compile(r"^defect-(\d+)-")
+
+
+def defect_rows_in(values: Any) -> int:
+    """How many defect rows the form needs for what was typed, plus a few empty ones."""
+    used = [
+        int(m.group(1))
+        for key, value in values.items()
+        if (m := DEFECT_FIELD.match(key)) and str(value).strip()
+    ]
+    return min(MAX_DEFECT_ROWS, max([DEFECT_ROWS, *(n + 3 for n in used)]))
+
+
 TRIGGERS = (
     ("concrete_core_failed", gettext_lazy("concrete core test failed")),
     ("asphalt_core_failed", gettext_lazy("asphalt core test failed")),
@@ -197,7 +212,7 @@ def parse_record(post: Any) -> tuple[service.RecordData | None, dict[str, list[s
             description=post.get(f"defect-{n}-description", ""),
             deduction=_int(post.get(f"defect-{n}-deduction", "")),
         )
-        for n in range(1, DEFECT_ROWS + 1)
+        for n in range(1, MAX_DEFECT_ROWS + 1)
         if post.get(f"defect-{n}-code", "").strip()
     ]
     data = service.RecordData(
@@ -252,7 +267,7 @@ class RecordView(LoginRequiredMixin, View):
                         for key in ("code", "party", "severity", "deduction", "description")
                     },
                 }
-                for n in range(1, DEFECT_ROWS + 1)
+                for n in range(1, defect_rows_in(values) + 1)
             ],
             "checked": {k for k, v in values.items() if v == "on"},
             "triggers": TRIGGERS,
