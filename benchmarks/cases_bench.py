@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import time
 
@@ -18,6 +19,7 @@ def main() -> None:
     parser.add_argument("--creates", type=int, default=1000, help="cases created through the API")
     parser.add_argument("--open", type=int, default=20000, help="open cases in one agency's inbox")
     args = parser.parse_args()
+    os.environ.setdefault("YANKAO_DEBUG", "0")  # as in production: no per-query debug log
     setup_django()
     from django.core.management import call_command
     from django.db import connection
@@ -71,6 +73,17 @@ def main() -> None:
         print(
             f"[{connection.vendor}] case creations through the API, one process, {label}: "
             f"{args.creates / elapsed:,.0f}/s"
+        )
+    from django.test.utils import CaptureQueriesContext
+
+    for label, api in clients.items():
+        with CaptureQueriesContext(connection) as seen:
+            api.post(
+                "/api/v1/cases/", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY=label
+            )
+        print(
+            f"[{connection.vendor}] statements per create, {label}: {len(seen.captured_queries)}"
+            " (BEGIN and COMMIT included where the driver reports them)"
         )
     retry = clients["API token (an app or outside system)"].post(
         "/api/v1/cases/", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="API0"
