@@ -420,16 +420,6 @@ YANKAO_ASSISTANT_RETRIEVER = env_str(
 YANKAO_ASSISTANT_CONFIDENCE = env_float("YANKAO_ASSISTANT_CONFIDENCE", 0.45)
 YANKAO_ASSISTANT_MAX_CHARS = env_int("YANKAO_ASSISTANT_MAX_CHARS", 300)
 YANKAO_ASSISTANT_PER_MINUTE = env_int("YANKAO_ASSISTANT_PER_MINUTE", 20)
-# Answering citizens' questions: the retriever (dotted path to a class, see ADR 0008), the
-# confidence (0-1) from which an answer is given as sure (tuned on benchmarks/assistant), the
-# longest question read (characters; longer ones are refused with a message), and how many
-# questions one connection may ask per minute.
-YANKAO_ASSISTANT_RETRIEVER = env_str(
-    "YANKAO_ASSISTANT_RETRIEVER", "yankao.assistant.retrieval.BM25Retriever"
-)
-YANKAO_ASSISTANT_CONFIDENCE = env_float("YANKAO_ASSISTANT_CONFIDENCE", 0.45)
-YANKAO_ASSISTANT_MAX_CHARS = env_int("YANKAO_ASSISTANT_MAX_CHARS", 300)
-YANKAO_ASSISTANT_PER_MINUTE = env_int("YANKAO_ASSISTANT_PER_MINUTE", 20)
 # Intake speed: each process keeps the suggester's active model version and the category codes
 # (what every new case's suggestion feedback needs) this long; a change saved on the same server
 # clears them at once. Only the feedback's suggested codes can lag a retraining by this much.
@@ -437,7 +427,6 @@ YANKAO_SUGGEST_CACHE_SECONDS = env_int("YANKAO_SUGGEST_CACHE_SECONDS", 60)
 # ... and the case categories with their agencies, which intake reads by code (as the district
 # offices are kept, YANKAO_AGENCY_CACHE_SECONDS).
 YANKAO_CATEGORY_CACHE_SECONDS = env_int("YANKAO_CATEGORY_CACHE_SECONDS", 60)
-
 
 # --- Demo -------------------------------------------------------------------------------------
 # The password given to the demo logins that `yankao demo` creates (development only).
