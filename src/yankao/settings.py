@@ -332,6 +332,9 @@ YANKAO_CASE_MAP_DUE_SOON_HOURS = env_int("YANKAO_CASE_MAP_DUE_SOON_HOURS", 2)
 YANKAO_REPORT_FONT = env_str("YANKAO_REPORT_FONT", "")
 # Mayor's mailbox: messages accepted per connection per hour.
 YANKAO_MAILBOX_PER_HOUR = env_int("YANKAO_MAILBOX_PER_HOUR", 10)
+# Category suggestions on the mailbox form while the citizen types: at most this many a minute
+# from one connection (more get none; the form still works).
+YANKAO_MAILBOX_SUGGEST_PER_MINUTE = env_int("YANKAO_MAILBOX_SUGGEST_PER_MINUTE", 60)
 # Kaohsiung's bounding box: coordinates outside it are refused.
 YANKAO_CITY_BOUNDS = tuple(
     float(v) for v in env_list("YANKAO_CITY_BOUNDS", ["22.45", "120.15", "23.48", "121.05"])

@@ -239,12 +239,28 @@ class ReasonSerializer(serializers.Serializer):
 class AgencySerializer(serializers.Serializer):
     agency_code = serializers.CharField()
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    category_code = serializers.CharField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Optional: the category, for a case that came without one.",
+    )
 
     def validate_agency_code(self, value: str) -> Agency:
         agency = Agency.objects.filter(code=value, active=True).first()
         if agency is None:
             raise serializers.ValidationError(_("Unknown agency code: %(code)s") % {"code": value})
         return agency
+
+    def validate_category_code(self, value: str | None) -> Category | None:
+        if not value:
+            return None
+        category = Category.objects.filter(code=value, active=True, parent__isnull=False).first()
+        if category is None:
+            raise serializers.ValidationError(
+                _("Unknown category code: %(code)s") % {"code": value}
+            )
+        return category
 
 
 class SplitSerializer(serializers.Serializer):
@@ -423,7 +439,11 @@ class CaseViewSet(
         return self._respond(
             _run(
                 lambda: services.assign(
-                    case, request.user, data["agency_code"], data.get("note", "")
+                    case,
+                    request.user,
+                    data["agency_code"],
+                    data.get("note", ""),
+                    category=data.get("category_code"),
                 )
             )
         )
@@ -437,7 +457,11 @@ class CaseViewSet(
         return self._respond(
             _run(
                 lambda: services.reassign(
-                    case, request.user, data["agency_code"], data.get("note", "")
+                    case,
+                    request.user,
+                    data["agency_code"],
+                    data.get("note", ""),
+                    category=data.get("category_code"),
                 )
             )
         )

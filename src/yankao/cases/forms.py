@@ -139,6 +139,19 @@ class MailboxForm(forms.Form):
             active=True, parent__isnull=False, case_type=CaseType.PETITION
         ).select_related("parent")
         self.fields["district"].choices = district_choices()
+        # Category suggestions from the citizen's words while typing (htmx; the form works
+        # the same without it).
+        from django.urls import reverse
+
+        self.fields["description"].widget.attrs.update(
+            {
+                "hx-post": reverse("public:mailbox_suggest"),
+                "hx-trigger": "keyup changed delay:700ms",
+                "hx-target": "#category-suggestions",
+                "hx-include": "closest form",
+                "hx-sync": "this:replace",
+            }
+        )
 
 
 class TrackForm(forms.Form):
@@ -184,6 +197,11 @@ class AssignForm(forms.Form):
         label=_("agency"), queryset=Agency.objects.filter(active=True).order_by("sort_order")
     )
     note = forms.CharField(label=_("reason or note"), required=False, max_length=2000)
+    category = forms.ModelChoiceField(
+        label=_("category"),
+        queryset=Category.objects.filter(active=True, parent__isnull=False),
+        required=False,
+    )
 
 
 class DeclineForm(forms.Form):

@@ -8,6 +8,7 @@ app_name = "public"
 
 urlpatterns = [
     path("mailbox/", views.MailboxView.as_view(), name="mailbox"),
+    path("mailbox/suggest/", views.MailboxSuggestView.as_view(), name="mailbox_suggest"),
     path("track/", views.TrackView.as_view(), name="track"),
     path("track/survey/", views.SurveyView.as_view(), name="survey"),
 ]

@@ -392,7 +392,25 @@ def create_case(data: Intake, actor: Any = None) -> tuple[Case, str]:
     return case, code
 
 
-def _assign(case: Case, agency: Agency, actor: Any, *, action: str, note: str) -> Case:
+def _assign(
+    case: Case,
+    agency: Agency,
+    actor: Any,
+    *,
+    action: str,
+    note: str,
+    category: Category | None = None,
+) -> Case:
+    """Hand the case to an agency; a category given too (a mailbox case arrives without one)
+    is recorded with it. The deadline stays the one set when the case was received."""
+    if category is not None and (category.parent_id is None or not category.active):
+        raise ValidationError({"category": _("Choose an active category of the second level.")})
+    if category is not None and category.case_type != case.case_type:
+        raise ValidationError({"category": _("This category is for another type of case.")})
+    data = {"agency": agency.code}
+    if category is not None:
+        data["category"] = category.code
+
     def apply(locked: Case) -> None:
         now = timezone.now()
         CaseHandler.objects.filter(case=locked, active=True).update(active=False)
@@ -400,10 +418,10 @@ def _assign(case: Case, agency: Agency, actor: Any, *, action: str, note: str) -
             case=locked, agency=agency, role=HandlerRole.LEAD, assigned_at=now
         )
         locked.lead_agency = agency
+        if category is not None:
+            locked.category = category
 
-    return transition(
-        case, action, actor, note=note, agency=agency, data={"agency": agency.code}, apply=apply
-    )
+    return transition(case, action, actor, note=note, agency=agency, data=data, apply=apply)
 
 
 # --- Who may do what -----------------------------------------------------------------------
@@ -713,14 +731,18 @@ def anonymise_closed_cases(now: dt.datetime | None = None) -> int:
 # --- Commission actions --------------------------------------------------------------------
 
 
-def assign(case: Case, user: Any, agency: Agency, note: str = "") -> Case:
+def assign(
+    case: Case, user: Any, agency: Agency, note: str = "", category: Category | None = None
+) -> Case:
     _require(is_commission_case_staff(user))
-    return _assign(case, agency, user, action="assign", note=note)
+    return _assign(case, agency, user, action="assign", note=note, category=category)
 
 
-def reassign(case: Case, user: Any, agency: Agency, reason: str) -> Case:
+def reassign(
+    case: Case, user: Any, agency: Agency, reason: str, category: Category | None = None
+) -> Case:
     _require(is_commission_case_staff(user))
-    return _assign(case, agency, user, action="reassign", note=reason)
+    return _assign(case, agency, user, action="reassign", note=reason, category=category)
 
 
 def split(case: Case, user: Any, co_agencies: list[Agency], note: str = "") -> Case:

@@ -182,8 +182,22 @@ class CaseDetailView(LoginRequiredMixin, TemplateView):
                 ).select_related("agency")
             ],
             supervisor=services.handles(user, case) and user.has_role(RoleCode.AGENCY_SUPERVISOR),
+            routing=_routing_suggestions(user, case),
         )
         return context
+
+
+def _routing_suggestions(user: Any, case: Case) -> Any:
+    """For the commission routing a case again (returned as not the agency's own, or not yet
+    assigned): the assistant's suggested categories and agencies from the citizen's words;
+    choosing one also corrects the category, which teaches the next training."""
+    if case.status not in (CaseStatus.RECEIVED, CaseStatus.RETURNED):
+        return None
+    if not services.is_commission_case_staff(user):
+        return None
+    from yankao.assistant.services.suggestion import suggest
+
+    return suggest(f"{case.subject}\n{case.description}", case.district)
 
 
 class RevealView(LoginRequiredMixin, View):
@@ -217,11 +231,15 @@ ACTIONS: dict[str, tuple[type, Callable[..., Any]]] = {
     ),
     "assign": (
         AssignForm,
-        lambda case, user, data: services.assign(case, user, data["agency"], data["note"]),
+        lambda case, user, data: services.assign(
+            case, user, data["agency"], data["note"], category=data.get("category")
+        ),
     ),
     "reassign": (
         AssignForm,
-        lambda case, user, data: services.reassign(case, user, data["agency"], data["note"] or "-"),
+        lambda case, user, data: services.reassign(
+            case, user, data["agency"], data["note"] or "-", category=data.get("category")
+        ),
     ),
     "close": (None, lambda case, user, data: services.close(case, user)),
     "reopen": (
@@ -414,6 +432,30 @@ def _rate_limited(request: HttpRequest) -> bool:
         return True
     cache.set(key, count + 1, 3600)
     return False
+
+
+class MailboxSuggestView(View):
+    """htmx, no login: the categories the citizen's words suggest, to pick with one click.
+    Nothing typed is stored; a flood from one connection gets nothing."""
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        key = f"mailbox-suggest:{client_ip(request)}"
+        count = cache.get(key, 0)
+        if count >= settings.YANKAO_MAILBOX_SUGGEST_PER_MINUTE:
+            return HttpResponse("")
+        cache.set(key, count + 1, 60)
+        from yankao.assistant.services.suggestion import suggest
+
+        text = f"{request.POST.get('subject', '')}\n{request.POST.get('description', '')}"
+        outcome = suggest(
+            text[: settings.YANKAO_SUGGEST_MAX_CHARS], request.POST.get("district", "")
+        )
+        choices = [
+            s
+            for s in outcome.suggestions
+            if s.category.active and s.category.case_type == CaseType.PETITION
+        ]
+        return render(request, "cases/_mailbox_suggestions.html", {"suggestions": choices})
 
 
 class MailboxView(View):

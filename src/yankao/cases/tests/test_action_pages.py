@@ -160,3 +160,45 @@ def test_commission_declines_with_a_legal_ground(categories, people):
     assert (
         case.status == CaseStatus.DECLINED and case.decline_ground == DeclineGround.ALREADY_ANSWERED
     )
+
+
+def test_a_returned_case_is_routed_again_from_the_suggestions(categories, people):
+    made = new_case(categories, people, category="noise", text="家門口人行道紅磚破損，行人容易跌倒")
+    assert made.lead_agency_id == categories["noise"].agency_id
+    commission = client_for(people["rdec_case"])
+    assert (
+        "依民眾描述建議的分類"
+        not in commission.get(reverse("cases:detail", args=[made.number])).text
+    )  # assigned and not returned: nothing to route
+    services.return_case(made, people["epb_officer"], "非本局業務，屬人行道")
+    page = commission.get(reverse("cases:detail", args=[made.number]))
+    assert "依民眾描述建議的分類" in page.text
+    sidewalk = categories["sidewalk"]
+    assert f'name="category" value="{sidewalk.pk}"' in page.text
+    done = post(
+        commission,
+        made,
+        "reassign",
+        {"agency": sidewalk.agency_id, "category": sidewalk.pk, "note": "依建議分類"},
+    )
+    assert done.status_code == 200
+    made.refresh_from_db()
+    assert (made.status, made.category_id, made.lead_agency_id) == (
+        CaseStatus.ASSIGNED,
+        sidewalk.pk,
+        sidewalk.agency_id,
+    )
+    assert made.events.order_by("pk").last().data["category"] == sidewalk.code
+    for other in ("pothole", "neighbourhood"):  # a dispatch category; an inactive one
+        if other == "neighbourhood":
+            categories[other].active = False
+            categories[other].save()
+        refused = post(
+            commission,
+            made,
+            "reassign",
+            {"agency": sidewalk.agency_id, "category": categories[other].pk, "note": "x"},
+        )
+        assert refused.status_code == 200
+        made.refresh_from_db()
+        assert made.category_id == sidewalk.pk

@@ -198,3 +198,19 @@ def test_citizen_answers_the_survey_and_the_commission_reopens(case, people):
     case.refresh_from_db()
     assert case.status == CaseStatus.IN_PROGRESS
     assert case.survey.reviewed_at is not None
+
+
+def test_the_mailbox_suggests_categories_while_the_citizen_types(categories, settings):
+    cache.clear()
+    settings.YANKAO_MAILBOX_SUGGEST_PER_MINUTE = 2
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hant")
+    page = client.get(reverse("public:mailbox"))
+    assert 'hx-post="/mailbox/suggest/"' in page.text and 'id="category-suggestions"' in page.text
+    url = reverse("public:mailbox_suggest")
+    hints = client.post(url, {"description": "我家巷口人行道紅磚破損很危險", "subject": ""})
+    text = hints.content.decode()
+    assert f'data-category="{categories["sidewalk"].pk}"' in text
+    assert f'data-category="{categories["pothole"].pk}"' not in text  # dispatch: not on the form
+    odd = client.post(url, {"description": "<script>alert(1)</script>"})
+    assert "<script>" not in odd.content.decode()
+    assert client.post(url, {"description": "人行道紅磚"}).content == b""  # limit reached
