@@ -243,7 +243,7 @@ class AgencySerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text="Optional: the category, for a case that came without one.",
+        help_text="Optional: the right category, when the case was filed under a wrong one.",
     )
 
     def validate_agency_code(self, value: str) -> Agency:
