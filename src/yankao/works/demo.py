@@ -243,8 +243,9 @@ def _inspections(
         if inspected_on >= today:
             inspected_on = today - dt.timedelta(days=1)
         externals = rng.choice([1, 2])
+        # At least a third external experts, as the rules want.
         members = [(name, True) for name in rng.sample(EXPERTS, externals)] + [
-            (name, False) for name in MEMBERS[: rng.choice([2, 2, 3]) if externals == 1 else 2]
+            (name, False) for name in MEMBERS[: 2 if externals == 1 else rng.choice([2, 3, 4])]
         ]
         base = rng.gauss(81, 6)
         scores = [max(55, min(97, round(base + rng.uniform(-3, 3)))) for _ in members]
@@ -323,7 +324,35 @@ def _inspections(
                     else None,
                 )
             )
+        if inspection.status == InspectionStatus.RECORDED:
+            # Not sent yet: the agency cannot have reported or fixed anything.
+            for defect in defects:
+                defect.status, defect.remediation, defect.closed_at = DefectStatus.OPEN, "", None
         Defect.objects.bulk_create(defects)
+        if inspection.status == InspectionStatus.SENT and all(
+            d.status == DefectStatus.CLOSED for d in defects
+        ):
+            inspection.status = InspectionStatus.CLOSED
+            inspection.save(update_fields=["status"])
+            events.append(
+                InspectionEvent(
+                    inspection=inspection,
+                    action="close",
+                    from_status="sent",
+                    to_status="closed",
+                    by=team,
+                )
+            )
+            InspectionEvent.objects.bulk_create(events[-1:])
+        # The history at the times things happened (the field stamps the time of writing).
+        for event in events:
+            when = {"record": inspected_on, "send": sent_at.date()}.get(
+                event.action,
+                max((d.closed_at.date() for d in defects if d.closed_at), default=today),
+            )
+            InspectionEvent.objects.filter(pk=event.pk).update(
+                at=timezone.make_aware(dt.datetime.combine(min(when, today), dt.time(16)))
+            )
         if grade == "c":
             PenaltyFollowUp.objects.create(
                 inspection=inspection,
