@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
@@ -365,6 +365,8 @@ def _photos(defect: Defect, user: Any, photos: list[File], phase: str) -> None:
 
 def add_photos(defect: Defect, user: Any, photos: list[File], phase: str) -> None:
     """Photos before, during or after the remedy; anything but an image is refused."""
+    if not may_report(user, defect):
+        raise PermissionDenied(_("You may not take this step."))
     if phase not in PHASES:
         raise ValidationError({"phase": _("Choose before, during or after.")})
     with transaction.atomic():

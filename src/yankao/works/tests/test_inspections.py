@@ -186,6 +186,8 @@ def test_remediation_verification_and_closing(planned, people):
     defect = saved.defects.get()
     with pytest.raises(PermissionDenied):
         service.report_remediation(defect, people["epb_officer"], "已改善")
+    with pytest.raises(PermissionDenied):
+        service.add_photos(defect, people["epb_officer"], [png()], "before")
     with pytest.raises(ValidationError):
         service.report_remediation(defect, people["pwb_officer"], "  ")
     not_a_photo = SimpleUploadedFile("x.png", b"MZ\x90\x00 not an image", "image/png")

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -28,12 +28,17 @@ from ..models import (
     DefectCode,
     DefectStatus,
     Inspection,
-    InspectionStatus,
     Party,
     Severity,
 )
+from ..services import (
+    UNANNOUNCED,
+    is_inspection_team,
+    require_team,
+    visible_inspections,
+    visible_projects,
+)
 from ..services import inspections as service
-from ..services import is_inspection_team, visible_inspections, visible_projects
 from ..workflow import allowed
 
 MEMBER_ROWS = 6
@@ -80,9 +85,9 @@ class InspectionListView(LoginRequiredMixin, ListView):
             all_defects=Count("defects"),
         )
         if self.tab == "planned":
-            return queryset.filter(status__in=service_unannounced()).order_by("scheduled_on")
+            return queryset.filter(status__in=UNANNOUNCED).order_by("scheduled_on")
         if self.tab == "recorded":
-            queryset = queryset.exclude(status__in=service_unannounced())
+            queryset = queryset.exclude(status__in=UNANNOUNCED)
         return queryset.order_by("-inspected_on", "-scheduled_on", "-pk")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -94,10 +99,6 @@ class InspectionListView(LoginRequiredMixin, ListView):
             team=team,
         )
         return context
-
-
-def service_unannounced() -> tuple[str, str]:
-    return (InspectionStatus.PLANNED, InspectionStatus.DRAFT)
 
 
 def _visible(request: HttpRequest, pk: int) -> Inspection:
@@ -277,13 +278,12 @@ class RecordView(LoginRequiredMixin, View):
         }
 
     def _inspection(self, request: HttpRequest, pk: int) -> Inspection:
-        if not is_inspection_team(request.user):
-            raise PermissionDenied(_("Only the inspection team may do this."))
+        require_team(request.user)
         return _visible(request, pk)
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         inspection = self._inspection(request, pk)
-        if inspection.status not in service_unannounced():
+        if inspection.status not in UNANNOUNCED:
             return HttpResponseRedirect(reverse("works:inspection", args=[pk]))
         values = dict(inspection.draft) or {
             "inspected_on": f"{timezone.localdate().year - 1911}/{timezone.localdate():%m/%d}",
