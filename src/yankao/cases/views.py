@@ -10,7 +10,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -24,6 +23,7 @@ from django.views.generic import ListView, TemplateView
 from yankao.agencies.roles import BusinessLine, RoleCode
 from yankao.agencies.services import can_write
 from yankao.core.middleware import client_ip
+from yankao.core.services import over_limit
 from yankao.web.scoping import ScopedQuerysetMixin
 
 from . import maps, services
@@ -426,12 +426,7 @@ class SuggestView(LoginRequiredMixin, View):
 
 
 def _rate_limited(request: HttpRequest) -> bool:
-    key = f"mailbox:{client_ip(request)}"
-    count = cache.get(key, 0)
-    if count >= settings.YANKAO_MAILBOX_PER_HOUR:
-        return True
-    cache.set(key, count + 1, 3600)
-    return False
+    return over_limit(f"mailbox:{client_ip(request)}", settings.YANKAO_MAILBOX_PER_HOUR, 3600)
 
 
 class MailboxSuggestView(View):
@@ -440,10 +435,8 @@ class MailboxSuggestView(View):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         key = f"mailbox-suggest:{client_ip(request)}"
-        count = cache.get(key, 0)
-        if count >= settings.YANKAO_MAILBOX_SUGGEST_PER_MINUTE:
+        if over_limit(key, settings.YANKAO_MAILBOX_SUGGEST_PER_MINUTE, 60):
             return HttpResponse("")
-        cache.set(key, count + 1, 60)
         from yankao.assistant.services.suggestion import suggest
 
         text = f"{request.POST.get('subject', '')}\n{request.POST.get('description', '')}"

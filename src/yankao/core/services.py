@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
@@ -170,3 +171,13 @@ def home_work(user: Any) -> list[WorkList]:
     for path in HOME_WORK:
         lists.extend(import_string(path)(user))
     return lists
+
+
+def over_limit(key: str, limit: int, seconds: int) -> bool:
+    """Rate limit for citizens' pages (no login): True once `limit` requests were counted for
+    `key` (e.g. a connection) within `seconds` of the last one; otherwise count this one."""
+    count = cache.get(key, 0)
+    if count >= limit:
+        return True
+    cache.set(key, count + 1, seconds)
+    return False

@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from yankao.agencies.roles import BusinessLine
 from yankao.agencies.services import can_write, scope_queryset
+from yankao.core.services import over_limit
 
 from .. import retrieval
 from ..models import Conversation, Exchange, FaqEntry
@@ -98,12 +98,7 @@ def rate_limited(address: str | None) -> bool:
     """More than YANKAO_ASSISTANT_PER_MINUTE questions from one connection in a minute."""
     if not address:
         return False
-    key = f"assistant:ask:{address}"
-    count = cache.get(key, 0)
-    if count >= settings.YANKAO_ASSISTANT_PER_MINUTE:
-        return True
-    cache.set(key, count + 1, 60)
-    return False
+    return over_limit(f"assistant:ask:{address}", settings.YANKAO_ASSISTANT_PER_MINUTE, 60)
 
 
 def rate_limit_message() -> str:
