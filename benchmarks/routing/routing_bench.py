@@ -163,13 +163,8 @@ def keyword_rules(
 
 
 def taipei_qa(seed: int) -> None:
-    from yankao.assistant.services.suggestion import (
-        NaiveBayes,
-        char_pairs,
-        features,
-        fit_temperature,
-    )
-    from yankao.assistant.text import normalize, tokens
+    from yankao.assistant.services.suggestion import NaiveBayes, features, fit_temperature
+    from yankao.assistant.text import char_pairs, normalize, tokens
 
     print("\n1. Taipei questions → agency (7,986 questions, 149 agencies; held-out fifth)")
     rows = read_csv(QA)

@@ -25,6 +25,7 @@ ID_NUMBER = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][1289]\d{8}(?!\d)")
 MOBILE = re.compile(r"(?<!\d)(?:\+?886[-\s]?|0)9\d{2}[-\s]?\d{3}[-\s]?\d{3}(?!\d)")
 LANDLINE = re.compile(r"(?<!\d)(?:\(0\d{1,2}\)|0\d{1,2})[-\s]?\d{3,4}[-\s]?\d{4}(?!\d)")
 MASK = "＊"
+SEPARATORS = re.compile(r"[\W_]+")
 
 
 @cache
@@ -58,9 +59,28 @@ def _is_word(token: str) -> bool:
 
 def tokens(text: str) -> list[str]:
     """The words of a text, deterministic, for indexing and for queries alike."""
-    simplified = _converter("t2s").convert(normalize(text))  # type: ignore[attr-defined]
+    return _words_of(normalize(text))
+
+
+def _words_of(clean: str) -> list[str]:
+    simplified = _converter("t2s").convert(clean)  # type: ignore[attr-defined]
     words = _jieba().cut_for_search(simplified)  # type: ignore[attr-defined]
     return [w for w in (w.strip() for w in words) if w and _is_word(w)]
+
+
+def char_pairs(text: str) -> list[str]:
+    """Overlapping character pairs inside each run of letters: robust to how words are split."""
+    pairs: list[str] = []
+    for run in SEPARATORS.split(text.lower()):
+        pairs.extend("#" + run[i : i + 2] for i in range(len(run) - 1))
+    return pairs
+
+
+def words_and_pairs(text: str) -> list[str]:
+    """The words and the character pairs of a case text, normalised once: what the category
+    suggester and FAQ mining compare."""
+    clean = normalize(text)
+    return _words_of(clean) + char_pairs(clean)
 
 
 def mask_personal_data(text: str) -> str:

@@ -29,9 +29,8 @@ from yankao.cases.models import Case, CaseStatus, CaseType, Petitioner, Reply, S
 from yankao.cases.services import route
 
 from ..models import CandidateStatus, FaqCandidate, FaqEntry, FaqStatus, FaqVersion, VersionStatus
-from ..text import mask_personal_data, normalize, tokens
+from ..text import mask_personal_data, words_and_pairs
 from . import may_edit
-from .suggestion import char_pairs
 
 QUESTION_CHARS = 500
 EXAMPLE_CHARS = 200
@@ -66,8 +65,7 @@ def _clip(text: str, limit: int) -> str:
 
 def words(text: str) -> list[str]:
     """Words and character pairs: short questions put the same thing in different words."""
-    clean = normalize(text)
-    return tokens(clean) + char_pairs(clean)
+    return words_and_pairs(text)
 
 
 def _norm(vector: Vector) -> float:

@@ -29,7 +29,7 @@ from yankao.cases.models import Case, CaseType, Category
 from yankao.cases.services import route
 
 from ..models import CategoryAlias, SuggestionFeedback, SuggestionModel
-from ..text import mask_personal_data, normalize, tokens
+from ..text import mask_personal_data, normalize, words_and_pairs
 
 METHOD = "naive-bayes:words+char-pairs"
 DEFAULT_ALPHA = 0.03  # additive smoothing; the Taipei question set preferred small values
@@ -37,25 +37,15 @@ MIN_TOKEN_DOCS = 2  # a token seen in one case only is dropped: noise, and maybe
 HELD_OUT_SHARE = 0.1  # the latest tenth of the history checks the model before it answers
 TEMPERATURES = (1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0, 24.0, 32.0)
 
-_SEPARATORS = re.compile(r"[\W_]+")
 _MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|&[a-zA-Z]+;|&#\d+;")
 
 
 # --- Features ------------------------------------------------------------------------------
 
 
-def char_pairs(text: str) -> list[str]:
-    """Overlapping character pairs inside each run of letters: robust to how words are split."""
-    pairs: list[str] = []
-    for run in _SEPARATORS.split(text.lower()):
-        pairs.extend("#" + run[i : i + 2] for i in range(len(run) - 1))
-    return pairs
-
-
 def features(text: str, district: str = "") -> list[str]:
     """Distinct features of a case text: its words, its character pairs and its district."""
-    clean = normalize(text)
-    found = set(tokens(clean)) | set(char_pairs(clean))
+    found = set(words_and_pairs(text))
     if district:
         found.add("@" + district)
     return sorted(found)
