@@ -22,13 +22,12 @@ from __future__ import annotations
 import math
 import re
 import threading
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
-from .text import CONTROL, TAG, _converter, _jieba
+from .text import _converter, _jieba, normalize
 
 # Words that say "this is a question" and nothing about what: left out of the index and the
 # questions (in Traditional here; compared in the Simplified form).
@@ -73,15 +72,10 @@ class Document:
 
 
 def simple_form(text: str) -> str:
-    """The one form every term is made from: no HTML, NFKC, lower case, Simplified characters.
-
-    Not `text.normalize`: its OpenCC s2twp phrase table rewrites Taiwan words in Traditional
-    text (社區 → 社群, 登錄 → 登入, 分區 → 分割槽), so questions would stop meeting entries.
-    Character conversion alone (t2s) makes Simplified and Traditional meet; the synonym lists
-    carry the word differences (摩托車/機車).
-    """
-    text = unicodedata.normalize("NFKC", CONTROL.sub(" ", TAG.sub(" ", text or "")))
-    return _simplified(text.lower())
+    """The one form every term is made from: `text.normalize` (no HTML, NFKC, lower case,
+    Traditional characters, no phrase rewriting), then Simplified characters, which jieba's
+    dictionary was built for. The synonym lists carry word differences (摩托車/機車)."""
+    return _simplified(normalize(text))
 
 
 @dataclass
