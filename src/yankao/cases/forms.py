@@ -146,7 +146,7 @@ class MailboxForm(forms.Form):
         self.fields["description"].widget.attrs.update(
             {
                 "hx-post": reverse("public:mailbox_suggest"),
-                "hx-trigger": "keyup changed delay:700ms",
+                "hx-trigger": "input changed delay:700ms",
                 "hx-target": "#category-suggestions",
                 "hx-include": "closest form",
                 "hx-sync": "this:replace",
