@@ -335,6 +335,9 @@ YANKAO_MAILBOX_PER_HOUR = env_int("YANKAO_MAILBOX_PER_HOUR", 10)
 # Category suggestions on the mailbox form while the citizen types: at most this many a minute
 # from one connection (more get none; the form still works).
 YANKAO_MAILBOX_SUGGEST_PER_MINUTE = env_int("YANKAO_MAILBOX_SUGGEST_PER_MINUTE", 60)
+# ... and only categories suggested with at least this confidence (0-1): a citizen is not shown
+# a guess.
+YANKAO_MAILBOX_SUGGEST_MIN_CONFIDENCE = env_float("YANKAO_MAILBOX_SUGGEST_MIN_CONFIDENCE", 0.2)
 # Kaohsiung's bounding box: coordinates outside it are refused.
 YANKAO_CITY_BOUNDS = tuple(
     float(v) for v in env_list("YANKAO_CITY_BOUNDS", ["22.45", "120.15", "23.48", "121.05"])

@@ -446,7 +446,9 @@ class MailboxSuggestView(View):
         choices = [
             s
             for s in outcome.suggestions
-            if s.category.active and s.category.case_type == CaseType.PETITION
+            if s.category.active
+            and s.category.case_type == CaseType.PETITION
+            and s.confidence >= settings.YANKAO_MAILBOX_SUGGEST_MIN_CONFIDENCE
         ]
         return render(request, "cases/_mailbox_suggestions.html", {"suggestions": choices})
 

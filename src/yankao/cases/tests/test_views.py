@@ -202,7 +202,7 @@ def test_citizen_answers_the_survey_and_the_commission_reopens(case, people):
 
 def test_the_mailbox_suggests_categories_while_the_citizen_types(categories, settings):
     cache.clear()
-    settings.YANKAO_MAILBOX_SUGGEST_PER_MINUTE = 2
+    settings.YANKAO_MAILBOX_SUGGEST_PER_MINUTE = 3
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hant")
     page = client.get(reverse("public:mailbox"))
     assert 'hx-post="/mailbox/suggest/"' in page.text and 'id="category-suggestions"' in page.text
@@ -213,4 +213,7 @@ def test_the_mailbox_suggests_categories_while_the_citizen_types(categories, set
     assert f'data-category="{categories["pothole"].pk}"' not in text  # dispatch: not on the form
     odd = client.post(url, {"description": "<script>alert(1)</script>"})
     assert "<script>" not in odd.content.decode()
+    settings.YANKAO_MAILBOX_SUGGEST_MIN_CONFIDENCE = 1.01
+    assert b"data-category" not in client.post(url, {"description": "人行道紅磚"}).content
+    settings.YANKAO_MAILBOX_SUGGEST_MIN_CONFIDENCE = 0.2
     assert client.post(url, {"description": "人行道紅磚"}).content == b""  # limit reached
