@@ -411,6 +411,10 @@ YANKAO_SUGGEST_MAX_CASES = env_int("YANKAO_SUGGEST_MAX_CASES", 100_000)
 YANKAO_SUGGEST_CORRECTION_WEIGHT = env_int("YANKAO_SUGGEST_CORRECTION_WEIGHT", 3)
 YANKAO_SUGGEST_MAX_CHARS = env_int("YANKAO_SUGGEST_MAX_CHARS", 5000)
 YANKAO_SUGGEST_RETRAIN_DAYS = env_int("YANKAO_SUGGEST_RETRAIN_DAYS", 7)
+# What the suggester proposes for each new case is stored by the worker every N minutes (and
+# before each training), not during intake; it looks back this many cases for late commits.
+YANKAO_SUGGEST_FEEDBACK_MINUTES = env_int("YANKAO_SUGGEST_FEEDBACK_MINUTES", 5)
+YANKAO_SUGGEST_FEEDBACK_MARGIN = env_int("YANKAO_SUGGEST_FEEDBACK_MARGIN", 10_000)
 # FAQ knowledge base: the longest answer an agency may submit (characters), and at most this
 # many alternative phrasings (one a line) of at most that many characters each.
 YANKAO_FAQ_ANSWER_MAX_CHARS = env_int("YANKAO_FAQ_ANSWER_MAX_CHARS", 5000)

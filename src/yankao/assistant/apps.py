@@ -44,6 +44,10 @@ class AssistantConfig(AppConfig):
         from yankao.core.services import register_periodic
 
         register_periodic("yankao.assistant.tasks.mine_faq_candidates", dt.timedelta(days=1))
+        register_periodic(
+            "yankao.assistant.tasks.fill_suggestion_feedback",
+            dt.timedelta(minutes=max(1, settings.YANKAO_SUGGEST_FEEDBACK_MINUTES)),
+        )
         if settings.YANKAO_SUGGEST_RETRAIN_DAYS > 0:
             register_periodic(
                 "yankao.assistant.tasks.train_suggestion_model",

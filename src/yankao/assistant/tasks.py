@@ -20,6 +20,14 @@ def mine_faq_candidates() -> dict[str, int]:
 
 
 @task()
+def fill_suggestion_feedback() -> dict[str, int]:
+    """Every few minutes: what the suggester proposes for each case recorded since the last run."""
+    from .services.suggestion import fill_feedback
+
+    return {"added": fill_feedback()}
+
+
+@task()
 def train_suggestion_model() -> dict[str, int | str]:
     """Weekly: retrain the category suggester on the history and the operators' corrections."""
     from .services.suggestion import train

@@ -59,6 +59,7 @@ class AuditEntry(models.Model):
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
 
     objects = AuditEntryQuerySet.as_manager()
+    inserts_plainly = True  # save() only refuses updates: core.db.insert may add rows
 
     scope_line = BusinessLine.AUDIT
     scope_agency_fields = ("actor__agency",)

@@ -18,6 +18,8 @@ from typing import Any
 from django.db import models
 from django.db.models.signals import post_delete, post_save, pre_save
 
+from yankao.core.db import insert
+
 from .models import AuditAction, AuditEntry
 
 
@@ -96,18 +98,20 @@ def record(
         target_type = target_type or target._meta.label_lower
         target_id = target_id or str(target.pk)
         target_repr = target_repr or str(target)[:200]
-    return AuditEntry.objects.create(
-        actor=user if authenticated else None,
-        actor_name=actor_name or (user.get_username() if authenticated else ""),
-        actor_agency_code=agency.code if agency is not None else "",
-        action=action,
-        target_type=target_type,
-        target_id=target_id,
-        target_repr=target_repr[:200],
-        changes=_jsonable(changes or {}),
-        note=note,
-        ip_address=context.ip_address,
-        request_id=context.request_id,
+    return insert(
+        AuditEntry(
+            actor=user if authenticated else None,
+            actor_name=actor_name or (user.get_username() if authenticated else ""),
+            actor_agency_code=agency.code if agency is not None else "",
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            target_repr=target_repr[:200],
+            changes=_jsonable(changes or {}),
+            note=note,
+            ip_address=context.ip_address,
+            request_id=context.request_id,
+        )
     )
 
 

@@ -29,6 +29,7 @@ from yankao.agencies.roles import BusinessLine, RoleCode
 from yankao.agencies.services import district_office_for, scope_queryset, visibility
 from yankao.attachments.services import attach, validate_upload
 from yankao.audit.services import record_personal_data_view
+from yankao.core.db import insert
 from yankao.workdays.roc import roc_year
 
 from . import deadlines, notices
@@ -279,8 +280,7 @@ def tell_petitioner(case: Case, subject: str, text: str) -> None:
 
 
 def _case_with_key(key: str) -> Case | None:
-    """The case an idempotency key made, if any. Every intake with a key asks and nearly all
-    find nothing: one plain indexed statement, the whole row read only for a retry."""
+    """The case an idempotency key made, if any: asked only when a retry is likely."""
     table = connection.ops.quote_name(Case._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -295,14 +295,16 @@ def create_case(data: Intake, actor: Any = None) -> tuple[Case, str]:
     """Record a case, route it and set its deadline; returns the case and its tracking code.
 
     Idempotent: a retry with the same idempotency key returns the case already made (and an
-    empty tracking code, since only its hash is stored).
+    empty tracking code, since only its hash is stored). Retries are rare, so the key is not
+    looked up first: the unique key refuses the second row, the transaction rolls back whole
+    (number included) and the first case is read.
     """
-    if data.idempotency_key:
-        existing = _case_with_key(data.idempotency_key)
-        if existing is not None:
-            return existing, ""
     errors = validate_intake(data)
     if errors:
+        # A retry of a case already recorded is answered with it, even if a rule changed since.
+        existing = _case_with_key(data.idempotency_key) if data.idempotency_key else None
+        if existing is not None:
+            return existing, ""
         raise ValidationError(errors)
     now = timezone.now()
     received_at = data.received_at or now
@@ -352,27 +354,23 @@ def create_case(data: Intake, actor: Any = None) -> tuple[Case, str]:
             elif agency is not None:
                 case.lead_agency = agency
                 start(case, "assign", actor, agency=agency, data={"agency": agency.code}, now=now)
-                CaseHandler.objects.create(
-                    case=case, agency=agency, role=HandlerRole.LEAD, assigned_at=now
+                insert(
+                    CaseHandler(case=case, agency=agency, role=HandlerRole.LEAD, assigned_at=now)
                 )
             else:
-                case.save(force_insert=True)
-            if data.category is not None and data.case_type != CaseType.CONSULTATION:
-                # What was suggested for these words and what the operator chose: corrections
-                # teach the assistant's next training.
-                from yankao.assistant.services import suggestion
-
-                suggestion.record_feedback(case, new_case=True)
+                insert(case)
             person = data.petitioner or PetitionerData(anonymous=True)
-            Petitioner.objects.create(
-                case=case,
-                name=person.name.strip(),
-                phone=person.phone.strip(),
-                email=person.email.strip(),
-                address=person.address.strip(),
-                id_number=person.id_number.strip().upper(),
-                anonymous=person.anonymous,
-                reply_channel=person.reply_channel,
+            insert(
+                Petitioner(
+                    case=case,
+                    name=person.name.strip(),
+                    phone=person.phone.strip(),
+                    email=person.email.strip(),
+                    address=person.address.strip(),
+                    id_number=person.id_number.strip().upper(),
+                    anonymous=person.anonymous,
+                    reply_channel=person.reply_channel,
+                )
             )
             for scan in data.scans:
                 attach(case, scan, actor, caption=str(Channel(data.channel).label))
@@ -383,10 +381,9 @@ def create_case(data: Intake, actor: Any = None) -> tuple[Case, str]:
 
                 mark_dirty(timezone.localdate(data.received_at))
     except IntegrityError:
-        if data.idempotency_key:
-            existing = Case.objects.filter(idempotency_key=data.idempotency_key).first()
-            if existing is not None:
-                return existing, ""
+        existing = _case_with_key(data.idempotency_key) if data.idempotency_key else None
+        if existing is not None:
+            return existing, ""
         raise
     # What the caller shows next is in memory already: category, agency and petitioner.
     return case, code

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from yankao.audit.models import AuditAction
 from yankao.audit.services import record
+from yankao.core.db import insert
 
 from .models import Case, CaseEvent, CaseStatus
 
@@ -133,7 +134,7 @@ def start(
     before = case.status
     if move.target is not None:
         case.status = move.target
-    case.save(force_insert=True)
+    insert(case)
     _history(case, action, before, actor, agency=agency, note=note, data=data, now=now)
     return case
 
@@ -151,17 +152,19 @@ def _history(
 ) -> None:
     """Append the case event and the audit entry; never edits an earlier one."""
     authenticated = bool(actor is not None and getattr(actor, "is_authenticated", False))
-    CaseEvent.objects.create(
-        case=case,
-        at=now or timezone.now(),
-        action=action,
-        from_status=before,
-        to_status=case.status,
-        actor=actor if authenticated else None,
-        actor_name=actor.get_username() if authenticated else "",
-        agency=agency,
-        note=note.strip(),
-        data=data or {},
+    insert(
+        CaseEvent(
+            case=case,
+            at=now or timezone.now(),
+            action=action,
+            from_status=before,
+            to_status=case.status,
+            actor=actor if authenticated else None,
+            actor_name=actor.get_username() if authenticated else "",
+            agency=agency,
+            note=note.strip(),
+            data=data or {},
+        )
     )
     record(
         AuditAction.STATUS,

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from yankao.agencies.models import Agency
 from yankao.cases.models import Case, CaseType, Category
 from yankao.cases.services import route
+from yankao.core.db import insert
 
 from ..models import CategoryAlias, SuggestionFeedback, SuggestionModel
 from ..text import mask_personal_data, normalize, words_and_pairs
@@ -402,25 +403,41 @@ def _categories_for(ranked: list[tuple[str, float]], limit: int) -> list[tuple[C
 # --- Feedback and training -----------------------------------------------------------------
 
 
-def record_feedback(case: Case, *, new_case: bool = False) -> SuggestionFeedback | None:
-    """At intake: what the suggester proposes for the case's words and what the operator chose.
-    A chosen category other than the first suggestion is a correction the next training weighs.
+def fill_feedback(batch: int = 1000) -> int:
+    """What the suggester proposes for each newly recorded case's words, beside the category the
+    operator chose: a chosen category other than the first suggestion is a correction the next
+    training weighs. Returns the rows added.
 
-    Every recorded case pays for this, so it reads the codes from per-process caches
-    (`suggested_codes`) and, for a case just inserted (`new_case`), inserts without looking first.
+    Intake does not wait for this (it is the busiest write, and the words need segmenting): the
+    worker runs it every few minutes (`YANKAO_SUGGEST_FEEDBACK_MINUTES`) and `train` runs it
+    first, so every case is judged by the model that was active when it was recorded. It looks
+    only at cases after the newest one with feedback (less a margin for transactions that
+    committed late), never the whole history.
     """
-    if case.category_id is None or case.case_type == CaseType.CONSULTATION:
-        return None
-    codes, version = suggested_codes(case.description, case.district)
-    values = {
-        "model_version": version,
-        "suggested": codes,
-        "chosen": case.category.code if case.category else "",
-    }
-    if new_case:
-        return SuggestionFeedback.objects.create(case=case, **values)
-    feedback, _created = SuggestionFeedback.objects.update_or_create(case=case, defaults=values)
-    return feedback
+    newest = SuggestionFeedback.objects.aggregate(newest=Max("case_id"))["newest"]
+    if newest is None:  # none yet: the recent cases, not years of history
+        newest = Case.objects.aggregate(newest=Max("pk"))["newest"] or 0
+    after = max(0, newest - settings.YANKAO_SUGGEST_FEEDBACK_MARGIN)
+    added = 0
+    while True:
+        rows = list(
+            Case.objects.filter(pk__gt=after, category__isnull=False, suggestion__isnull=True)
+            .exclude(case_type=CaseType.CONSULTATION)
+            .order_by("pk")
+            .values_list("pk", "description", "district", "category__code")[:batch]
+        )
+        if not rows:
+            return added
+        made = []
+        for pk, description, district, code in rows:
+            codes, version = suggested_codes(description, district)
+            made.append(
+                SuggestionFeedback(case_id=pk, model_version=version, suggested=codes, chosen=code)
+            )
+        # A case another run filled meanwhile keeps its row.
+        SuggestionFeedback.objects.bulk_create(made, ignore_conflicts=True)
+        added += len(made)
+        after = rows[-1][0]
 
 
 # Per process: the active model's row, category code → today's code, and the keyword rules.
@@ -572,6 +589,7 @@ def evaluate(
 def train(*, activate: bool = True) -> TrainingResult:
     """Train a new version on the history: check it on the latest tenth, fit its confidence
     there, then learn from everything; the new version becomes the active one."""
+    fill_feedback()  # the cases recorded since the last run, judged by the model they met
     samples, corrections = training_samples()
     minimum = settings.YANKAO_SUGGEST_MIN_HISTORY
     if len(samples) < max(minimum, 2):

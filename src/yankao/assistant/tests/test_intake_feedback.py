@@ -57,6 +57,7 @@ def test_feedback_follows_a_retraining_and_a_renamed_category(
     trained: None,
 ) -> None:
     case = record("里長說活動中心要整修", by_code["LOCAL-MISC"], people)
+    suggestion.fill_feedback()
     first = SuggestionFeedback.objects.get(case=case)
     assert first.model_version == 1 and first.suggested[0] == "LOCAL-MISC"
     suggestion.train()  # saved in this process: the cache is dropped at once
@@ -64,8 +65,30 @@ def test_feedback_follows_a_retraining_and_a_renamed_category(
         by_code["LOCAL-MISC"], code="LOCAL-GENERAL", name_zh="里鄰一般事務"
     )
     case = record("里長說活動中心要整修（二）", new, people)
+    suggestion.fill_feedback()
     second = SuggestionFeedback.objects.get(case=case)
     # The model still knows the old code; feedback names today's category, as suggest() does.
     assert second.model_version == 2 and second.suggested[0] == "LOCAL-GENERAL"
     assert second.suggested == suggestion.suggest("里長說活動中心要整修（二）").codes
     assert second.chosen == "LOCAL-GENERAL"
+
+
+def test_the_worker_fills_feedback_once_and_training_fills_first(
+    by_code: dict[str, Category],  # noqa: F811
+    people: dict[str, Any],
+    trained: None,
+    settings: Any,
+) -> None:
+    made = [record(f"里長說活動中心要整修（{n}）", by_code["LOCAL-MISC"], people) for n in range(3)]
+    assert not SuggestionFeedback.objects.filter(case__in=made).exists()
+    assert suggestion.fill_feedback(batch=2) == 3  # in batches, every case once
+    assert suggestion.fill_feedback() == 0
+    late = record("里長說活動中心要整修（遲）", by_code["LOCAL-MISC"], people)
+    assert suggestion.train().model is not None  # version 2 now; the late case met version 1
+    assert SuggestionFeedback.objects.get(case=late).model_version == 1
+    # Only cases after the newest with feedback, less the margin, are looked at.
+    settings.YANKAO_SUGGEST_FEEDBACK_MARGIN = 0
+    SuggestionFeedback.objects.filter(case=made[0]).delete()
+    assert suggestion.fill_feedback() == 0
+    settings.YANKAO_SUGGEST_FEEDBACK_MARGIN = 10
+    assert suggestion.fill_feedback() == 1

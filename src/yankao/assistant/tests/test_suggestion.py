@@ -154,6 +154,8 @@ def test_intake_records_feedback_and_corrections_weigh_in_retraining(
     assert suggestion.suggest("轉角那邊路口壞了").codes[0] == "ROAD-POTHOLE"
     for n in range(6):  # operators chose otherwise for the same words
         case = record(f"轉角那邊路口壞了（{n}）", sidewalk, people)
+        assert not SuggestionFeedback.objects.filter(case=case).exists()  # intake does not wait
+        assert suggestion.fill_feedback() == 1
         feedback = SuggestionFeedback.objects.get(case=case)
         assert feedback.suggested[0] == "ROAD-POTHOLE" and feedback.chosen == "ROAD-SIDEWALK"
         assert feedback.model_version == 1
@@ -177,6 +179,7 @@ def test_intake_records_feedback_and_corrections_weigh_in_retraining(
         ),
         people["operator"],
     )
+    suggestion.fill_feedback()
     assert not SuggestionFeedback.objects.filter(case=consultation).exists()
 
 
