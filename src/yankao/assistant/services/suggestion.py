@@ -27,7 +27,6 @@ from django.utils.translation import gettext_lazy as _
 from yankao.agencies.models import Agency
 from yankao.cases.models import Case, CaseType, Category
 from yankao.cases.services import route
-from yankao.core.db import insert
 
 from ..models import CategoryAlias, SuggestionFeedback, SuggestionModel
 from ..text import mask_personal_data, normalize, words_and_pairs
