@@ -45,3 +45,30 @@ def test_a_wrong_token_or_inactive_user_is_refused(make_user: Any) -> None:
         TokenAuthentication().authenticate_credentials(key)
     with pytest.raises(AuthenticationFailed):
         TokenAuthentication().authenticate_credentials("nope")
+
+
+def test_the_user_and_agency_read_back_as_the_orm_reads_them(make_user: Any) -> None:
+    from django.forms.models import model_to_dict
+
+    from yankao.agencies.models import Agency, User
+
+    officer = make_user("typed", RoleCode.AGENCY_CASE_OFFICER, "road", is_staff=True)
+    key = Token.objects.create(user=officer).key
+    found, token = TokenAuthentication().authenticate_credentials(key)
+    fields = [f.name for f in User._meta.concrete_fields]
+    assert model_to_dict(found, fields=fields) == model_to_dict(
+        User.objects.get(pk=officer.pk), fields=fields
+    )
+    assert found.is_staff is True and found.date_joined.tzinfo is not None
+    agency_fields = [f.name for f in Agency._meta.concrete_fields]
+    assert model_to_dict(found.agency, fields=agency_fields) == model_to_dict(
+        Agency.objects.get(pk=officer.agency_id), fields=agency_fields
+    )
+    assert token.key == key and token.user is found and token.created.tzinfo is not None
+    nobody = make_user("no.agency", RoleCode.VIEWER)
+    nobody.agency = None
+    nobody.save()
+    found, _token = TokenAuthentication().authenticate_credentials(
+        Token.objects.create(user=nobody).key
+    )
+    assert found.agency is None and found.role_codes == frozenset({RoleCode.VIEWER})
