@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from yankao.agencies.models import Agency
+from yankao.core.api import CopiedFieldsMixin
 from yankao.web.scoping import ScopedQuerysetMixin
 
 from . import maps, services
@@ -189,7 +190,7 @@ def new_case_body(case: Case, user: Any) -> dict[str, Any]:
     }
 
 
-class PetitionerInSerializer(serializers.Serializer):
+class PetitionerInSerializer(CopiedFieldsMixin, serializers.Serializer):
     name = serializers.CharField(required=False, allow_blank=True, max_length=100)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
     email = serializers.CharField(required=False, allow_blank=True, max_length=254)
@@ -201,7 +202,7 @@ class PetitionerInSerializer(serializers.Serializer):
     )
 
 
-class IntakeSerializer(serializers.Serializer):
+class IntakeSerializer(CopiedFieldsMixin, serializers.Serializer):
     case_type = serializers.ChoiceField(choices=CaseType.choices)
     channel = serializers.ChoiceField(choices=Channel.choices)
     category_code = serializers.CharField(required=False, allow_blank=True)
