@@ -18,7 +18,7 @@ from typing import Any
 from django.db import models
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from yankao.core.db import insert
+from yankao.core.db import insert_later
 
 from .models import AuditAction, AuditEntry
 
@@ -89,7 +89,8 @@ def record(
     target_repr: str = "",
     actor_name: str = "",
 ) -> AuditEntry:
-    """Append one entry. Inside a transaction it commits or rolls back with the change."""
+    """Append one entry. Inside a transaction it commits or rolls back with the change (inside
+    `core.db.deferred_inserts`, it is written when that block ends)."""
     context = current_actor()
     user = actor if actor is not None else context.resolved_user()
     authenticated = bool(user is not None and getattr(user, "is_authenticated", False))
@@ -98,7 +99,7 @@ def record(
         target_type = target_type or target._meta.label_lower
         target_id = target_id or str(target.pk)
         target_repr = target_repr or str(target)[:200]
-    return insert(
+    return insert_later(
         AuditEntry(
             actor=user if authenticated else None,
             actor_name=actor_name or (user.get_username() if authenticated else ""),

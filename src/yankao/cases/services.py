@@ -29,7 +29,7 @@ from yankao.agencies.roles import BusinessLine, RoleCode
 from yankao.agencies.services import district_office_for, scope_queryset, visibility
 from yankao.attachments.services import attach, validate_upload
 from yankao.audit.services import record_personal_data_view
-from yankao.core.db import insert
+from yankao.core.db import deferred_inserts, insert, insert_later
 from yankao.workdays.roc import roc_year
 
 from . import deadlines, notices
@@ -311,7 +311,9 @@ def create_case(data: Intake, actor: Any = None) -> tuple[Case, str]:
     code = new_tracking_code()
     authenticated = bool(actor is not None and getattr(actor, "is_authenticated", False))
     try:
-        with transaction.atomic():
+        # The case row first (the others refer to it), then its first event, audit entry, lead
+        # handler and petitioner in one round trip (core.db.deferred_inserts).
+        with transaction.atomic(), deferred_inserts():
             agency = route(data.category, data.district)
             case = Case(
                 number=next_case_number(data.case_type, received_at),
@@ -354,13 +356,13 @@ def create_case(data: Intake, actor: Any = None) -> tuple[Case, str]:
             elif agency is not None:
                 case.lead_agency = agency
                 start(case, "assign", actor, agency=agency, data={"agency": agency.code}, now=now)
-                insert(
+                insert_later(
                     CaseHandler(case=case, agency=agency, role=HandlerRole.LEAD, assigned_at=now)
                 )
             else:
                 insert(case)
             person = data.petitioner or PetitionerData(anonymous=True)
-            insert(
+            insert_later(
                 Petitioner(
                     case=case,
                     name=person.name.strip(),

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from yankao.audit.models import AuditAction
 from yankao.audit.services import record
-from yankao.core.db import insert
+from yankao.core.db import insert, insert_later
 
 from .models import Case, CaseEvent, CaseStatus
 
@@ -152,7 +152,7 @@ def _history(
 ) -> None:
     """Append the case event and the audit entry; never edits an earlier one."""
     authenticated = bool(actor is not None and getattr(actor, "is_authenticated", False))
-    insert(
+    insert_later(
         CaseEvent(
             case=case,
             at=now or timezone.now(),

@@ -10,6 +10,9 @@ expressions as values. See ADR 0010.
 
 from __future__ import annotations
 
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connections, router
@@ -89,3 +92,103 @@ def insert[M: Model](obj: M) -> M:
     obj._state.adding = False
     obj._state.db = alias
     return obj
+
+
+# --- Several rows in one round trip ----------------------------------------------------------
+
+_pending: contextvars.ContextVar[list[Model] | None] = contextvars.ContextVar(
+    "yankao_pending_inserts", default=None
+)
+
+
+@contextmanager
+def deferred_inserts() -> Iterator[None]:
+    """Rows passed to `insert_later` inside are written together when the block ends: on
+    PostgreSQL in one round trip (the statements joined, each with its RETURNING), elsewhere one
+    by one. Use it inside the transaction, for rows nothing reads before the block ends; their
+    primary keys are set when they are written. On an error nothing queued is written."""
+    queued: list[Model] = []
+    token = _pending.set(queued)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    _write_all(queued)
+
+
+def insert_later[M: Model](obj: M) -> M:
+    """`insert` now, or at the end of the enclosing `deferred_inserts` block."""
+    queued = _pending.get()
+    if queued is None or not _plain(type(obj)):
+        return insert(obj)
+    obj._prepare_related_fields_for_save(operation_name="save")
+    queued.append(obj)
+    return obj
+
+
+def _write_all(objs: list[Model]) -> None:
+    by_alias: dict[str, list[Model]] = {}
+    for obj in objs:
+        by_alias.setdefault(router.db_for_write(type(obj), instance=obj), []).append(obj)
+    for alias, group in by_alias.items():
+        connection = connections[alias]
+        if len(group) == 1 or connection.vendor != "postgresql":  # SQLite: no round trips
+            for obj in group:
+                insert(obj)
+            continue
+        prepared: list[tuple[Model, str, list[Any], bool]] = []
+        for obj in group:
+            model = type(obj)
+            if obj.pk is None:
+                obj.pk = model._meta.pk.get_pk_value_on_save(obj)
+            with_pk = obj.pk is not None
+            sql, fields, returning = _statement(model, alias, with_pk)
+            values = [f.pre_save(obj, True) for f in fields]
+            if any(isinstance(v, Expression) for v in values) or not (with_pk or returning):
+                insert(obj)
+                continue
+            params = [
+                f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)
+            ]
+            prepared.append((obj, sql, params, with_pk))
+        if connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"):
+            keys = _pipelined(connection, prepared)
+        else:
+            keys = _joined(connection, prepared)
+        for (obj, _sql, _params, with_pk), key in zip(prepared, keys, strict=True):
+            if not with_pk:
+                obj.pk = type(obj)._meta.pk.to_python(key)
+            obj._state.adding = False
+            obj._state.db = alias
+
+
+def _joined(connection: Any, prepared: list[tuple[Model, str, list[Any], bool]]) -> list[Any]:
+    """Client-side binding: the statements joined into one query, a result set each."""
+    keys = []
+    with connection.cursor() as cursor:
+        cursor.execute("; ".join(p[1] for p in prepared), [v for p in prepared for v in p[2]])
+        for n, (_obj, _sql, _params, with_pk) in enumerate(prepared):
+            if n:
+                cursor.nextset()
+            keys.append(None if with_pk else cursor.fetchone()[0])
+    return keys
+
+
+def _pipelined(connection: Any, prepared: list[tuple[Model, str, list[Any], bool]]) -> list[Any]:
+    """Server-side binding (prepared statements): psycopg's pipeline mode sends them all before
+    reading any result. Errors surface when the pipeline syncs, as Django's database errors."""
+    connection.ensure_connection()
+    cursors = []
+    with connection.wrap_database_errors:
+        try:
+            with connection.connection.pipeline():
+                for _obj, sql, params, _with_pk in prepared:
+                    cursor = connection.cursor()
+                    cursor.execute(sql, params)
+                    cursors.append(cursor)
+            return [
+                None if p[3] else c.fetchone()[0] for p, c in zip(prepared, cursors, strict=True)
+            ]
+        finally:
+            for cursor in cursors:
+                cursor.close()
