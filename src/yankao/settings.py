@@ -167,14 +167,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA busy_timeout=20000;"
         ),
     }
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Server-side binding with prepared statements: the busiest statements (API token check, case
-    # intake) are planned once per connection, not on every request. Turn off behind a pooler in
-    # transaction mode (pgbouncer), where a prepared statement may not find its session.
-    if env_bool("YANKAO_PG_PREPARED_STATEMENTS", True):
-        DATABASES["default"].setdefault("OPTIONS", {}).update(
-            server_side_binding=True, prepare_threshold=env_int("YANKAO_PG_PREPARE_THRESHOLD", 2)
-        )
+# PostgreSQL: server-side binding with prepared statements, so the busiest statements (API token
+# check, case intake) are planned once per connection, not on every request. Turn off behind a
+# pooler in transaction mode (pgbouncer), where a prepared statement may not find its session.
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "YANKAO_PG_PREPARED_STATEMENTS", True
+):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=env_int("YANKAO_PG_PREPARE_THRESHOLD", 2)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication --------------------------------------------------------------------------
