@@ -9,7 +9,9 @@ import argparse
 import datetime as dt
 import os
 import random
+import threading
 import time
+from typing import Any
 
 from _setup import setup_django
 
@@ -18,6 +20,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--creates", type=int, default=1000, help="cases created through the API")
     parser.add_argument("--open", type=int, default=20000, help="open cases in one agency's inbox")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        nargs="*",
+        default=[4],
+        help="also time this many concurrent requests into the same process",
+    )
     args = parser.parse_args()
     os.environ.setdefault("YANKAO_DEBUG", "0")  # as in production: no per-query debug log
     setup_django()
@@ -44,14 +53,47 @@ def main() -> None:
     category = Category.objects.filter(
         case_type=CaseType.PETITION, route_to_district_office=False, agency__kind="second_level"
     ).first()
-    body = {
-        "case_type": "petition",
-        "channel": "hotline",
-        "category_code": category.code,
-        "description": "光遠路人行道紅磚破損，行人容易絆倒。",
-        "district": "鳳山區",
-        "petitioner": {"name": "王小明", "phone": "0912345123", "email": "ming@example.com"},
-    }
+    # Each create carries other words, category and district, as real intake does: nothing on the
+    # path can answer from a cache of the previous request.
+    petition_categories = list(
+        Category.objects.filter(
+            case_type=CaseType.PETITION, active=True, parent__isnull=False
+        ).values_list("code", flat=True)
+    )
+    roads = [
+        "光遠路",
+        "中山一路",
+        "建國二路",
+        "五福三路",
+        "自由路",
+        "博愛二路",
+        "民族一路",
+        "九如路",
+    ]
+    troubles = [
+        "人行道紅磚破損，行人容易絆倒。",
+        "路燈整晚不亮，夜間行走危險。",
+        "水溝堵塞發出臭味，請派員清理。",
+        "騎樓被機車占用，輪椅無法通行。",
+        "公園遊具損壞，孩童可能受傷。",
+        "深夜施工噪音很大，影響住戶睡眠。",
+    ]
+    districts = ["鳳山區", "苓雅區", "三民區", "前鎮區", "左營區", "楠梓區"]
+
+    def body(n: int) -> dict[str, Any]:
+        return {
+            "case_type": "petition",
+            "channel": "hotline",
+            "category_code": petition_categories[n % len(petition_categories)],
+            "description": f"{roads[n % len(roads)]}{n % 397 + 1}號前{troubles[n % len(troubles)]}",
+            "district": districts[n % len(districts)],
+            "petitioner": {
+                "name": "王小明",
+                "phone": f"09{n % 100_000_000:08d}",
+                "email": f"citizen{n}@example.com",
+            },
+        }
+
     from rest_framework.authtoken.models import Token
 
     token = Token.objects.create(user=operator)
@@ -59,34 +101,68 @@ def main() -> None:
         "API token (an app or outside system)": Client(HTTP_AUTHORIZATION=f"Token {token.key}"),
         "browser session (the operator's console)": client,
     }
+
+    def create(api: Any, key: str, n: int) -> None:
+        response = api.post(
+            "/api/v1/cases/", body(n), content_type="application/json", HTTP_IDEMPOTENCY_KEY=key
+        )
+        assert response.status_code == 201, response.content
+
     for label, api in clients.items():
+        for n in range(50):  # warm: connections, prepared statements, caches
+            create(api, f"warm{label[:3]}{n}", n)
         started = time.perf_counter()
         for n in range(args.creates):
-            response = api.post(
-                "/api/v1/cases/",
-                body,
-                content_type="application/json",
-                HTTP_IDEMPOTENCY_KEY=f"{label[:3]}{n}",
-            )
-            assert response.status_code == 201, response.content
+            create(api, f"{label[:3]}{n}", n)
         elapsed = time.perf_counter() - started
         print(
-            f"[{connection.vendor}] case creations through the API, one process, {label}: "
-            f"{args.creates / elapsed:,.0f}/s"
+            f"[{connection.vendor}] case creations through the API, one process, {label}, "
+            f"one request at a time: {args.creates / elapsed:,.0f}/s"
+        )
+
+    # One process serving several requests at once, as a threaded app server does (gunicorn
+    # --threads): each thread its own client and database connection.
+    from django.db import connections
+
+    def serve(thread: int, count: int) -> None:
+        api = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+        try:
+            for n in range(count):
+                create(api, f"t{thread}-{n}", thread * 1_000_000 + n)
+        finally:
+            connections.close_all()
+
+    for threads in args.threads:
+        each = args.creates // threads
+        workers = [
+            threading.Thread(target=serve, args=(t + threads * 100, each)) for t in range(threads)
+        ]
+        started = time.perf_counter()
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        elapsed = time.perf_counter() - started
+        print(
+            f"[{connection.vendor}] case creations through the API, one process, API token, "
+            f"{threads} requests at a time: {each * threads / elapsed:,.0f}/s"
         )
     from django.test.utils import CaptureQueriesContext
 
     for label, api in clients.items():
         with CaptureQueriesContext(connection) as seen:
             api.post(
-                "/api/v1/cases/", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY=label
+                "/api/v1/cases/",
+                body(7),
+                content_type="application/json",
+                HTTP_IDEMPOTENCY_KEY=label,
             )
         print(
             f"[{connection.vendor}] statements per create, {label}: {len(seen.captured_queries)}"
             " (BEGIN and COMMIT included where the driver reports them)"
         )
     retry = clients["API token (an app or outside system)"].post(
-        "/api/v1/cases/", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="API0"
+        "/api/v1/cases/", body(0), content_type="application/json", HTTP_IDEMPOTENCY_KEY="API0"
     )
     assert retry.status_code == 200  # a retry returns the case made the first time
 
