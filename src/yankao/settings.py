@@ -173,8 +173,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
     "YANKAO_PG_PREPARED_STATEMENTS", True
 ):
+    # Each run is still planned for its own values (a generic plan doubled the agency inbox's
+    # time on 20,000 open cases): preparing saves the parsing, not the planning.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=True, prepare_threshold=env_int("YANKAO_PG_PREPARE_THRESHOLD", 2)
+        server_side_binding=True,
+        prepare_threshold=env_int("YANKAO_PG_PREPARE_THRESHOLD", 2),
+        options="-c plan_cache_mode=" + env_str("YANKAO_PG_PLAN_CACHE_MODE", "force_custom_plan"),
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
