@@ -121,3 +121,27 @@ def test_any_petitioner_reads_back_the_same_by_either_path(
     one, two = stored(Petitioner, fast.pk), stored(Petitioner, slow.pk)
     assert one.pop("case") == case.pk and two.pop("case") == other.pk
     assert one == two
+
+
+def test_deferred_rows_are_written_together_at_the_end_or_not_at_all(
+    agencies: dict[str, Agency],
+) -> None:
+    from django.db import transaction
+
+    from yankao.core.db import deferred_inserts, insert_later
+
+    case = insert(a_case(number="115P0000101"))
+    with transaction.atomic(), deferred_inserts():
+        person = insert_later(Petitioner(case=case, name="王小明"))
+        entry = insert_later(AuditEntry(action=AuditAction.STATUS, target_id=str(case.pk)))
+        assert person.pk is None and entry.pk is None  # queued
+        assert not Petitioner.objects.filter(case=case).exists()
+    assert Petitioner.objects.get(pk=person.pk).name == "王小明"
+    assert AuditEntry.objects.get(pk=entry.pk).target_id == str(case.pk)
+    other = insert(a_case(number="115P0000102"))
+    with pytest.raises(RuntimeError), transaction.atomic(), deferred_inserts():
+        insert_later(Petitioner(case=other, name="李四"))
+        raise RuntimeError("the intake failed")
+    assert not Petitioner.objects.filter(case=other).exists()
+    # Outside a block, insert_later writes at once.
+    assert insert_later(Petitioner(case=other, name="李四")).pk is not None
