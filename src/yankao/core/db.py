@@ -4,8 +4,8 @@
 intake writes six rows, and it is the platform's busiest write. `insert` sends the statement
 `save(force_insert=True)` would send, with the values each field prepares itself (auto_now_add,
 JSON, decimals, time zones), and falls back to `save` for anything it does not handle: models
-with save signals (audit tracking), an overridden `save` (unless it only refuses updates), parents (multi-table inheritance) or
-expressions as values. See ADR 0010.
+with save signals (audit tracking), an overridden `save` (unless it only refuses updates),
+parents (multi-table inheritance) or expressions as values. See ADR 0010.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections, router
@@ -60,14 +61,28 @@ def _statement(model: type[Model], alias: str, with_pk: bool) -> tuple[str, list
     return found
 
 
-def insert[M: Model](obj: M) -> M:
-    """INSERT `obj` as a new row, as `obj.save(force_insert=True)` would, and return it."""
+@dataclass(slots=True)
+class _Row:
+    """One row ready to send: its statement and parameters, and whether its key comes back."""
+
+    obj: Model
+    sql: str
+    params: list[Any]
+    returning: bool
+
+    def saved(self, alias: str, key: Any = None) -> None:
+        """Mark the object as `save()` does; `key` is the primary key the database returned."""
+        if self.returning:
+            self.obj.pk = type(self.obj)._meta.pk.to_python(key)
+        self.obj._state.adding = False
+        self.obj._state.db = alias
+
+
+def _row(obj: Model, alias: str) -> _Row | None:
+    """The statement and parameters for `obj`, or None where only `save()` will do."""
     model = type(obj)
     if not _plain(model):
-        obj.save(force_insert=True)
-        return obj
-    alias = router.db_for_write(model, instance=obj)
-    connection = connections[alias]
+        return None
     obj._prepare_related_fields_for_save(operation_name="save")
     if obj.pk is None:  # a primary key with a default (UUID) gets it now, as in save()
         obj.pk = model._meta.pk.get_pk_value_on_save(obj)
@@ -75,22 +90,31 @@ def insert[M: Model](obj: M) -> M:
     sql, fields, returning = _statement(model, alias, with_pk)
     values = [f.pre_save(obj, True) for f in fields]
     if any(isinstance(v, Expression) for v in values):  # db_default and the like
+        return None
+    connection = connections[alias]
+    params = [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
+    return _Row(obj, sql, params, returning)
+
+
+def insert[M: Model](obj: M) -> M:
+    """INSERT `obj` as a new row, as `obj.save(force_insert=True)` would, and return it."""
+    alias = router.db_for_write(type(obj), instance=obj)
+    row = _row(obj, alias)
+    if row is None:
         obj.save(force_insert=True)
         return obj
-    params = [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
+    connection = connections[alias]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        if not with_pk:
-            pk = (
-                cursor.fetchone()[0]
-                if returning
-                else connection.ops.last_insert_id(
-                    cursor, model._meta.db_table, model._meta.pk.column
-                )
-            )
-            obj.pk = model._meta.pk.to_python(pk)
-    obj._state.adding = False
-    obj._state.db = alias
+        cursor.execute(row.sql, row.params)
+        if row.returning:
+            key = cursor.fetchone()[0]
+        elif obj.pk is None:  # a database that cannot return the key
+            meta = obj._meta
+            key = connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column)
+            obj.pk = meta.pk.to_python(key)
+        else:
+            key = None
+    row.saved(alias, key)
     return obj
 
 
@@ -104,8 +128,8 @@ _pending: contextvars.ContextVar[list[Model] | None] = contextvars.ContextVar(
 @contextmanager
 def deferred_inserts() -> Iterator[None]:
     """Rows passed to `insert_later` inside are written together when the block ends: on
-    PostgreSQL in one round trip (the statements joined, each with its RETURNING), elsewhere one
-    by one. Use it inside the transaction, for rows nothing reads before the block ends; their
+    PostgreSQL in one round trip (psycopg's pipeline with server-side binding, the statements
+    joined with client-side binding), elsewhere one by one. Use it inside the transaction, for rows nothing reads before the block ends; their
     primary keys are set when they are written. On an error nothing queued is written."""
     queued: list[Model] = []
     token = _pending.set(queued)
@@ -136,45 +160,36 @@ def _write_all(objs: list[Model]) -> None:
             for obj in group:
                 insert(obj)
             continue
-        prepared: list[tuple[Model, str, list[Any], bool]] = []
+        rows = []
         for obj in group:
-            model = type(obj)
-            if obj.pk is None:
-                obj.pk = model._meta.pk.get_pk_value_on_save(obj)
-            with_pk = obj.pk is not None
-            sql, fields, returning = _statement(model, alias, with_pk)
-            values = [f.pre_save(obj, True) for f in fields]
-            if any(isinstance(v, Expression) for v in values) or not (with_pk or returning):
-                insert(obj)
-                continue
-            params = [
-                f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)
-            ]
-            prepared.append((obj, sql, params, with_pk))
+            row = _row(obj, alias)
+            if row is None:
+                obj.save(force_insert=True)
+            else:
+                rows.append(row)
+        if not rows:
+            continue
         if connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"):
-            keys = _pipelined(connection, prepared)
+            keys = _pipelined(connection, rows)
         else:
-            keys = _joined(connection, prepared)
-        for (obj, _sql, _params, with_pk), key in zip(prepared, keys, strict=True):
-            if not with_pk:
-                obj.pk = type(obj)._meta.pk.to_python(key)
-            obj._state.adding = False
-            obj._state.db = alias
+            keys = _joined(connection, rows)
+        for row, key in zip(rows, keys, strict=True):
+            row.saved(alias, key)
 
 
-def _joined(connection: Any, prepared: list[tuple[Model, str, list[Any], bool]]) -> list[Any]:
+def _joined(connection: Any, rows: list[_Row]) -> list[Any]:
     """Client-side binding: the statements joined into one query, a result set each."""
     keys = []
     with connection.cursor() as cursor:
-        cursor.execute("; ".join(p[1] for p in prepared), [v for p in prepared for v in p[2]])
-        for n, (_obj, _sql, _params, with_pk) in enumerate(prepared):
+        cursor.execute("; ".join(r.sql for r in rows), [v for r in rows for v in r.params])
+        for n, row in enumerate(rows):
             if n:
                 cursor.nextset()
-            keys.append(None if with_pk else cursor.fetchone()[0])
+            keys.append(cursor.fetchone()[0] if row.returning else None)
     return keys
 
 
-def _pipelined(connection: Any, prepared: list[tuple[Model, str, list[Any], bool]]) -> list[Any]:
+def _pipelined(connection: Any, rows: list[_Row]) -> list[Any]:
     """Server-side binding (prepared statements): psycopg's pipeline mode sends them all before
     reading any result. Errors surface when the pipeline syncs, as Django's database errors."""
     connection.ensure_connection()
@@ -182,12 +197,12 @@ def _pipelined(connection: Any, prepared: list[tuple[Model, str, list[Any], bool
     with connection.wrap_database_errors:
         try:
             with connection.connection.pipeline():
-                for _obj, sql, params, _with_pk in prepared:
+                for row in rows:
                     cursor = connection.cursor()
-                    cursor.execute(sql, params)
+                    cursor.execute(row.sql, row.params)
                     cursors.append(cursor)
             return [
-                None if p[3] else c.fetchone()[0] for p, c in zip(prepared, cursors, strict=True)
+                c.fetchone()[0] if r.returning else None for r, c in zip(rows, cursors, strict=True)
             ]
         finally:
             for cursor in cursors:
