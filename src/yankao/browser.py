@@ -68,3 +68,15 @@ def screenshot(page: Any, name: str) -> Path:
     path = folder / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def log_in(page: Any, base: str, username: str) -> None:
+    """Log in through the login page as one of the test people (their shared test password)."""
+    from yankao.conftest import PASSWORD  # the conftest imports this module's fixtures
+
+    page.context.clear_cookies()
+    page.goto(f"{base}/login/")
+    page.get_by_label("帳號").fill(username)
+    page.get_by_label("密碼").fill(PASSWORD)
+    page.get_by_role("button", name="登入").click()
+    page.wait_for_url(f"{base}/")

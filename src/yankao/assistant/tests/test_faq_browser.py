@@ -9,22 +9,12 @@ import pytest
 
 from yankao.assistant.models import FaqEntry, FaqStatus
 from yankao.assistant.services import faq
-from yankao.browser import screenshot
-from yankao.conftest import PASSWORD
+from yankao.browser import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 OLD = "請撥 1999 通報路燈故障。"
 NEW = "請撥 1999 或上網通報：[路燈報修](https://pwbmo.kcg.gov.tw/)"
-
-
-def log_in(page: Any, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/login/")
-    page.get_by_label("帳號").fill(username)
-    page.get_by_label("密碼").fill(PASSWORD)
-    page.get_by_role("button", name="登入").click()
-    page.wait_for_url(f"{base}/")
 
 
 def test_an_agency_edit_is_approved_and_published(

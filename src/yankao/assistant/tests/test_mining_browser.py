@@ -9,20 +9,10 @@ import pytest
 
 from yankao.assistant.models import CandidateStatus, FaqCandidate, FaqEntry, FaqStatus
 from yankao.assistant.services import mining
-from yankao.browser import screenshot
+from yankao.browser import log_in, screenshot
 from yankao.cases.conftest import categories  # noqa: F401
-from yankao.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page: Any, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/login/")
-    page.get_by_label("帳號").fill(username)
-    page.get_by_label("密碼").fill(PASSWORD)
-    page.get_by_role("button", name="登入").click()
-    page.wait_for_url(f"{base}/")
 
 
 def test_an_editor_approves_a_mined_candidate(

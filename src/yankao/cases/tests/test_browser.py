@@ -7,20 +7,10 @@ import re
 import pytest
 from django.utils import timezone
 
-from yankao.browser import screenshot
+from yankao.browser import log_in, screenshot
 from yankao.cases.models import Case
-from yankao.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.context.clear_cookies()
-    page.goto(f"{base}/login/")
-    page.get_by_label("帳號").fill(username)
-    page.get_by_label("密碼").fill(PASSWORD)
-    page.get_by_role("button", name="登入").click()
-    page.wait_for_url(f"{base}/")
 
 
 def test_mailbox_to_reply_and_tracking(page, live_server, people, categories):

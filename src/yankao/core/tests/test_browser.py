@@ -4,18 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from yankao.browser import screenshot
-from yankao.conftest import PASSWORD
+from yankao.browser import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{base}/login/")
-    page.get_by_label("帳號").fill(username)
-    page.get_by_label("密碼").fill(PASSWORD)
-    page.get_by_role("button", name="登入").click()
-    page.wait_for_url(f"{base}/")
 
 
 def nav_labels(page) -> list[str]:  # type: ignore[no-untyped-def]

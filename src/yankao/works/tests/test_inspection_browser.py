@@ -12,8 +12,7 @@ import pytest
 from PIL import Image
 
 from yankao.attachments.models import Attachment
-from yankao.browser import screenshot
-from yankao.conftest import PASSWORD
+from yankao.browser import log_in, screenshot
 from yankao.works.conftest import make_project
 from yankao.works.models import DefectStatus, InspectionStatus
 from yankao.works.reference import load_defect_codes
@@ -21,15 +20,6 @@ from yankao.works.services import inspections as service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 LEAF = "4.02.01.01"
-
-
-def log_in(page: Any, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/login/")
-    page.get_by_label("帳號").fill(username)
-    page.get_by_label("密碼").fill(PASSWORD)
-    page.get_by_role("button", name="登入").click()
-    page.wait_for_url(f"{base}/")
 
 
 def photo(name: str) -> dict[str, Any]:
