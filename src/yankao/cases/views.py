@@ -24,6 +24,7 @@ from yankao.agencies.roles import BusinessLine, RoleCode
 from yankao.agencies.services import can_write
 from yankao.core.middleware import client_ip
 from yankao.core.services import over_limit
+from yankao.web.lists import chosen_tab
 from yankao.web.scoping import ScopedQuerysetMixin
 
 from . import maps, services
@@ -92,8 +93,7 @@ class InboxView(LoginRequiredMixin, ScopedQuerysetMixin, ListView):
         return queryset.order_by("deadline_at", "id")
 
     def tab(self) -> str:
-        tab = self.request.GET.get("tab", "open")
-        return tab if tab in TABS else "open"
+        return chosen_tab(self.request, TABS, "open")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
@@ -11,6 +11,12 @@ from django.http import HttpRequest, HttpResponse
 from .exports import Column, export_response
 
 EXPORT_FORMATS = frozenset({"csv", "xlsx"})
+
+
+def chosen_tab(request: HttpRequest, tabs: Container[str], default: str) -> str:
+    """The `?tab=` of a tabbed list page, or its default when the value is not one of its tabs."""
+    wanted = request.GET.get("tab", default)
+    return wanted if wanted in tabs else default
 
 
 class ExportableListMixin:

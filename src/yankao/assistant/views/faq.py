@@ -26,6 +26,7 @@ from django.views.generic import ListView
 
 from yankao.agencies.models import Agency
 from yankao.web.forms import add_errors
+from yankao.web.lists import chosen_tab
 from yankao.workdays.forms import RocDateField
 
 from ..markup import render_answer
@@ -116,8 +117,7 @@ class FaqListView(LoginRequiredMixin, ListView):
     paginate_by = 30
 
     def tab(self) -> str:
-        wanted = self.request.GET.get("tab", "entries")
-        return wanted if wanted in TABS else "entries"
+        return chosen_tab(self.request, TABS, "entries")
 
     def get_queryset(self) -> QuerySet[Any]:
         user = self.request.user

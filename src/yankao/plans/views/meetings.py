@@ -20,6 +20,7 @@ from django.views.generic import ListView, TemplateView
 from yankao.agencies.models import Agency
 from yankao.audit.services import record_export
 from yankao.web.forms import add_errors
+from yankao.web.lists import chosen_tab
 from yankao.web.months import chosen_year_month, neighbours
 from yankao.workdays.roc import format_roc
 
@@ -222,9 +223,7 @@ class FollowUpListView(LoginRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self) -> QuerySet[FollowUp]:
-        self.tab = self.request.GET.get("tab", "outstanding")
-        if self.tab not in FOLLOW_UP_TABS and self.tab != "overdue":
-            self.tab = "outstanding"
+        self.tab = chosen_tab(self.request, [*FOLLOW_UP_TABS, "overdue"], "outstanding")
         queryset = meetings.visible_follow_ups(self.request.user)
         if self.tab == "overdue":
             return queryset.filter(

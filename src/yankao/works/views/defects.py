@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView
 
+from yankao.web.lists import chosen_tab
 from yankao.workdays.roc import parse_roc
 
 from ..models import Defect, DefectStatus, PenaltyFollowUp, PenaltyMeasure, PenaltyStatus
@@ -39,9 +40,7 @@ class DefectBoardView(LoginRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self) -> QuerySet[Defect]:
-        self.tab = self.request.GET.get("tab", "open")
-        if self.tab not in TABS:
-            self.tab = "open"
+        self.tab = chosen_tab(self.request, TABS, "open")
         defects = visible_defects(self.request.user).select_related("inspection__project__agency")
         today = timezone.localdate()
         if self.tab == "reported":

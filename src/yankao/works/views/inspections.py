@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView
 
+from yankao.web.lists import chosen_tab
 from yankao.workdays.roc import format_for_language, parse_roc
 
 from ..models import (
@@ -77,9 +78,7 @@ class InspectionListView(LoginRequiredMixin, ListView):
 
     def get_queryset(self) -> QuerySet[Inspection]:
         team = is_inspection_team(self.request.user)
-        self.tab = self.request.GET.get("tab", "recorded")
-        if self.tab not in TABS or (self.tab == "planned" and not team):
-            self.tab = "recorded"
+        self.tab = chosen_tab(self.request, [k for k in TABS if team or k != "planned"], "recorded")
         queryset = visible_inspections(self.request.user).annotate(
             open_defects=Count("defects", filter=~Q(defects__status=DefectStatus.CLOSED)),
             all_defects=Count("defects"),

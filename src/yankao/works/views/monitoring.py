@@ -19,6 +19,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from yankao.web.forms import add_errors
+from yankao.web.lists import chosen_tab
 
 from ..models import MonitoringReport, MonitoringStatus
 from ..monitoring_forms import MonitoringReportForm, MonitoringStepForm
@@ -46,9 +47,7 @@ class MonitoringListView(LoginRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self) -> QuerySet[MonitoringReport]:
-        self.tab = self.request.GET.get("tab", "open")
-        if self.tab not in TABS:
-            self.tab = "open"
+        self.tab = chosen_tab(self.request, TABS, "open")
         reports = service.visible(self.request.user)
         if self.tab == "closed":
             return reports.filter(status=S.CLOSED).order_by("-closed_on", "-pk")
