@@ -21,32 +21,28 @@ class NavItem:
     staff_only: bool = False
 
 
+# Who works with citizen service: its case reports and the FAQ knowledge base.
+CASE_SERVICE_ROLES = (
+    RoleCode.RDEC_ADMIN,
+    RoleCode.RDEC_CASE_OFFICER,
+    RoleCode.HOTLINE_OPERATOR,
+    RoleCode.AGENCY_CASE_OFFICER,
+    RoleCode.AGENCY_SUPERVISOR,
+    RoleCode.VIEWER,
+)
+
 NAV: tuple[NavItem, ...] = (
     NavItem(_("Home"), "home"),
     NavItem(_("Cases"), "cases:inbox"),
     NavItem(
         _("Case reports"),
         "case_reports:monthly",
-        roles=(
-            RoleCode.RDEC_ADMIN,
-            RoleCode.RDEC_CASE_OFFICER,
-            RoleCode.HOTLINE_OPERATOR,
-            RoleCode.AGENCY_CASE_OFFICER,
-            RoleCode.AGENCY_SUPERVISOR,
-            RoleCode.VIEWER,
-        ),
+        roles=CASE_SERVICE_ROLES,
     ),
     NavItem(
         _("FAQ"),
         "assistant:faq",
-        roles=(
-            RoleCode.RDEC_ADMIN,
-            RoleCode.RDEC_CASE_OFFICER,
-            RoleCode.HOTLINE_OPERATOR,
-            RoleCode.AGENCY_CASE_OFFICER,
-            RoleCode.AGENCY_SUPERVISOR,
-            RoleCode.VIEWER,
-        ),
+        roles=CASE_SERVICE_ROLES,
     ),
     NavItem(
         _("FAQ candidates"),
