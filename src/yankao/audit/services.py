@@ -128,6 +128,30 @@ def record_personal_data_view(
     )
 
 
+def record_transition(
+    target: models.Model,
+    action: str,
+    before: str,
+    *,
+    actor: Any = None,
+    note: str = "",
+    extra: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """A workflow move (case, plan evaluation, inspection, defect, monitoring report): the action
+    and the status before and after, in the one shape every workflow writes."""
+    return record(
+        AuditAction.STATUS,
+        target,
+        actor=actor,
+        changes={
+            "action": action,
+            "status": {"old": before, "new": target.status},  # type: ignore[attr-defined]
+            **(extra or {}),
+        },
+        note=note,
+    )
+
+
 def record_export(
     what: str, *, rows: int, filters: dict[str, Any] | None = None, actor: Any = None
 ) -> AuditEntry:

@@ -18,8 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from yankao.audit.models import AuditAction
-from yankao.audit.services import record
+from yankao.audit.services import record_transition
 from yankao.core.db import insert, insert_later
 
 from .models import Case, CaseEvent, CaseStatus
@@ -166,12 +165,8 @@ def _history(
             data=data or {},
         )
     )
-    record(
-        AuditAction.STATUS,
-        case,
-        actor=actor if authenticated else None,
-        changes={"action": action, "status": {"old": before, "new": case.status}},
-        note=note.strip(),
+    record_transition(
+        case, action, before, actor=actor if authenticated else None, note=note.strip()
     )
 
 

@@ -25,8 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from yankao.agencies.roles import BusinessLine
 from yankao.agencies.services import can_write, visibility
-from yankao.audit.models import AuditAction
-from yankao.audit.services import record
+from yankao.audit.services import record_transition
 from yankao.workdays.roc import format_for_language
 
 from . import services
@@ -179,15 +178,12 @@ def evaluation_transition(
             comment=scored.comment.strip() if scored else "",
             by=actor,
         )
-        record(
-            AuditAction.STATUS,
+        record_transition(
             locked,
+            action,
+            before,
             actor=actor,
-            changes={
-                "action": action,
-                "status": {"old": before, "new": locked.status},
-                **({"total": str(scored.total)} if scored else {}),
-            },
+            extra={"total": str(scored.total)} if scored else None,
         )
     return locked
 
@@ -311,11 +307,5 @@ def follow_up_transition(
             note=note,
             by=actor,
         )
-        record(
-            AuditAction.STATUS,
-            locked,
-            actor=actor,
-            changes={"action": action, "status": {"old": before, "new": locked.status}},
-            note=note,
-        )
+        record_transition(locked, action, before, actor=actor, note=note)
     return locked

@@ -19,8 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from yankao.audit.models import AuditAction
-from yankao.audit.services import record
+from yankao.audit.services import record_transition
 
 from .models import (
     Defect,
@@ -111,13 +110,7 @@ def _transition(
             locked.status = move.target
         locked.save()
         history(locked, action, before, note)
-        record(
-            AuditAction.STATUS,
-            locked,
-            actor=actor,
-            changes={"action": action, "status": {"old": before, "new": locked.status}},
-            note=note,
-        )
+        record_transition(locked, action, before, actor=actor, note=note)
     return locked
 
 

@@ -21,8 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yankao.agencies.models import Agency
-from yankao.audit.models import AuditAction
-from yankao.audit.services import record
+from yankao.audit.services import record_transition
 from yankao.workdays import services as workdays
 from yankao.workdays.roc import format_roc, roc_year
 
@@ -117,13 +116,7 @@ def transition(
             note=text,
             by=user,
         )
-        record(
-            AuditAction.STATUS,
-            locked,
-            actor=user,
-            changes={"action": action, "status": {"old": before, "new": locked.status}},
-            note=text,
-        )
+        record_transition(locked, action, before, actor=user, note=text)
         if locked.status == S.CLOSED:
             _tell_reporter(locked)
     return locked
