@@ -167,18 +167,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA busy_timeout=20000;"
         ),
     }
-# PostgreSQL: server-side binding with prepared statements, so the busiest statements (API token
-# check, case intake) are planned once per connection, not on every request. Turn off behind a
-# pooler in transaction mode (pgbouncer), where a prepared statement may not find its session.
+# PostgreSQL: server-side binding, so the busiest fixed statements (API token check, case intake)
+# can run prepared: parsed and planned once per connection (core.db.prepared). Nothing else is
+# prepared, so the ORM's queries are planned for their own values. Turn off behind a pooler in
+# transaction mode (pgbouncer), where a prepared statement may not find its session.
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
     "YANKAO_PG_PREPARED_STATEMENTS", True
 ):
-    # Each run is still planned for its own values (a generic plan doubled the agency inbox's
-    # time on 20,000 open cases): preparing saves the parsing, not the planning.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=True,
-        prepare_threshold=env_int("YANKAO_PG_PREPARE_THRESHOLD", 2),
-        options="-c plan_cache_mode=" + env_str("YANKAO_PG_PLAN_CACHE_MODE", "force_custom_plan"),
+        server_side_binding=True, prepare_threshold=None
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -410,6 +407,8 @@ YANKAO_WORKS_MONITORING_LIMIT_WORKING_DAYS = env_int(
 YANKAO_WORKS_VERIFICATIONS_PER_MONTH = env_int("YANKAO_WORKS_VERIFICATIONS_PER_MONTH", 20)
 # The monitoring item a works-site 1999 case goes to when no item names its category.
 YANKAO_WORKS_MONITORING_DEFAULT_ITEM = env_str("YANKAO_WORKS_MONITORING_DEFAULT_ITEM", "G04")
+# The worker files new works-site 1999 cases as monitoring reports this often.
+YANKAO_WORKS_MONITORING_SWEEP_MINUTES = env_int("YANKAO_WORKS_MONITORING_SWEEP_MINUTES", 1)
 
 # --- Assistant: FAQ mining from closed cases, category suggestion ----------------------------
 # A cluster of at least this many similar closed cases (within the last N days) becomes an FAQ

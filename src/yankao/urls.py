@@ -7,18 +7,20 @@ admin.site.site_header = _("Yankao administration")
 admin.site.site_title = _("Yankao administration")
 admin.site.index_title = _("Site administration")
 
+# The busiest routes first: Django tries the patterns in order on every request.
 api_patterns = [
+    path("", include("yankao.cases.api")),
     path("", include("yankao.agencies.api")),
     path("", include("yankao.workdays.api")),
     path("", include("yankao.audit.api")),
     path("", include("yankao.attachments.api")),
-    path("", include("yankao.cases.api")),
     path("", include("yankao.plans.api")),
     path("", include("yankao.works.api")),
     path("", include("yankao.assistant.api")),
 ]
 
 urlpatterns = [
+    path("api/v1/", include(api_patterns)),
     path("", include("yankao.core.urls")),
     path("agencies/", include("yankao.agencies.urls")),
     path("calendar/", include("yankao.workdays.urls")),
@@ -33,7 +35,6 @@ urlpatterns = [
     path("open311/v2/", include("yankao.cases.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include(api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

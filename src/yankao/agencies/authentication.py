@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication as DrfTokenAuthentication
 
+from yankao.core.db import prepared
+
 from .models import Agency, Role, User
 
 Statement = tuple[str, list[str], list[str], list[str], list[tuple[int, Any, list[Any]]]]
@@ -80,7 +82,7 @@ class TokenAuthentication(DrfTokenAuthentication):
         alias = router.db_for_read(model)
         connection = connections[alias]
         sql, token_names, user_names, agency_names, converters = _statement(model, alias)
-        with connection.cursor() as cursor:
+        with prepared(alias), connection.cursor() as cursor:
             cursor.execute(sql, [key])
             rows = cursor.fetchall()
         if not rows:

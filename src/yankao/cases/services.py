@@ -7,10 +7,10 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
-import logging
 import re
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -20,7 +20,6 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
-from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +28,13 @@ from yankao.agencies.roles import BusinessLine, RoleCode
 from yankao.agencies.services import district_office_for, scope_queryset, visibility
 from yankao.attachments.services import attach, validate_upload
 from yankao.audit.services import record_personal_data_view
-from yankao.core.db import deferred_inserts, insert, insert_later
+from yankao.core.db import (
+    deferred_inserts,
+    insert_later,
+    prepared,
+    reserved_key_sql,
+    together,
+)
 from yankao.workdays.roc import roc_year
 
 from . import deadlines, notices
@@ -67,30 +72,46 @@ SCANNED_CHANNELS = frozenset({Channel.LETTER, Channel.FAX})
 # --- Case numbers and tracking codes -------------------------------------------------------
 
 
-def next_case_number(case_type: str, at: dt.datetime) -> str:
-    """ROC year + type letter + sequence, e.g. 115P0000123; call inside a transaction."""
+def take_case_number(case_type: str, at: dt.datetime) -> Callable[[], tuple[str, int | None]]:
+    """Send the statement that takes the next case number, ROC year + type letter + sequence
+    (115P0000123), and on PostgreSQL the new case's primary key; the function returned reads
+    them. Inside `core.db.together()` they come back with the statements sent alongside, in one
+    round trip. Call inside the intake's transaction: the year's row stays locked until commit."""
     year = roc_year(timezone.localtime(at).year)
     table = connection.ops.quote_name(CaseSequence._meta.db_table)
-    with connection.cursor() as cursor:
+    key = reserved_key_sql(Case)
+    cursor = connection.cursor()
+    with prepared():
         # One statement takes the row lock and the number (SQLite ≥ 3.35 and PostgreSQL).
         cursor.execute(
-            f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last",  # noqa: S608
+            f"UPDATE {table} SET last = last + 1 WHERE year = %s "  # noqa: S608
+            f"RETURNING last{', ' + key if key else ''}",
             [year],
         )
-        row = cursor.fetchone()
-    if row is None:  # the first case of the year
-        CaseSequence.objects.get_or_create(year=year)
-        return next_case_number(case_type, at)
-    return f"{year}{TYPE_LETTER[case_type]}{row[0]:07d}"
+
+    def read() -> tuple[str, int | None]:
+        try:
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+        if row is None:  # the first case of the year
+            CaseSequence.objects.get_or_create(year=year)
+            return take_case_number(case_type, at)()
+        return f"{year}{TYPE_LETTER[case_type]}{row[0]:07d}", (row[1] if key else None)
+
+    return read
 
 
 def hash_tracking_code(code: str) -> str:
     return hashlib.sha256(code.strip().upper().encode()).hexdigest()
 
 
+_TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out on the phone
+
+
 def new_tracking_code() -> str:
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "".join(secrets.choice(alphabet) for _ in range(8))
+    # 32 letters: each random byte's low five bits pick one uniformly, one system call in all.
+    return "".join(_TRACKING_ALPHABET[byte & 31] for byte in secrets.token_bytes(8))
 
 
 def find_by_tracking(number: str, code: str) -> Case | None:
@@ -261,19 +282,6 @@ def validate_intake(data: Intake) -> dict[str, list[str]]:
     return errors
 
 
-logger = logging.getLogger("yankao.cases")
-
-# Sent after commit for a case of a works-site category; works inspection's citizen works
-# monitoring (全民督工) listens. A failing receiver never loses the case: its own sweep catches up.
-works_site_case_recorded = Signal()
-
-
-def _announce_works_site_case(case: Case) -> None:
-    for receiver, result in works_site_case_recorded.send_robust(sender=Case, case=case):
-        if isinstance(result, Exception):
-            logger.warning("works-site case %s not taken by %r: %s", case.number, receiver, result)
-
-
 def tell_petitioner(case: Case, subject: str, text: str) -> None:
     """Tell the petitioner something outside the case's own workflow (after commit)."""
     notices.message(case, subject, text)
@@ -311,73 +319,87 @@ def create_case(data: Intake, actor: Any = None) -> tuple[Case, str]:
     code = new_tracking_code()
     authenticated = bool(actor is not None and getattr(actor, "is_authenticated", False))
     try:
-        # The case row first (the others refer to it), then its first event, audit entry, lead
-        # handler and petitioner in one round trip (core.db.deferred_inserts).
-        with transaction.atomic(), deferred_inserts():
-            agency = route(data.category, data.district)
-            case = Case(
-                number=next_case_number(data.case_type, received_at),
-                case_type=data.case_type,
-                channel=data.channel,
-                category=data.category,
-                subject=(data.subject or data.description.strip()[:40]).strip(),
-                description=data.description.strip(),
-                answer=(data.answer or "").strip(),
-                district=data.district,
-                address=data.address.strip(),
-                latitude=data.latitude,
-                longitude=data.longitude,
-                received_at=received_at,
-                confidential=data.confidential
-                or bool(data.category and data.category.confidential),
-                tracking_code_hash=hash_tracking_code(code),
-                idempotency_key=data.idempotency_key or None,
-                created_by=actor if authenticated else None,
-                deadline_at=deadlines.initial_deadline(
-                    data.case_type, data.category, received_at, district=data.district
-                ),
-            )
-            # Related objects come validated from the intake; skip their existence queries.
-            case.full_clean(
-                exclude=[
-                    "number",
-                    "tracking_code_hash",
-                    "idempotency_key",
-                    "category",
-                    "created_by",
-                    "lead_agency",
-                    "merged_into",
-                ]
-            )
-            if data.case_type == CaseType.CONSULTATION:
-                # Answered on the line: recorded, closed, never routed.
-                case.closed_at = case.received_at
-                start(case, "answer_on_line", actor, now=now)
-            elif agency is not None:
-                case.lead_agency = agency
-                start(case, "assign", actor, agency=agency, data={"agency": agency.code}, now=now)
+        # On PostgreSQL three round trips: the number, the case's key and the working-day
+        # calendar; the case, its first event, audit entry, lead handler and petitioner
+        # (core.db.deferred_inserts); the commit. See ADR 0010.
+        with transaction.atomic():
+            with deferred_inserts():
+                agency = route(data.category, data.district)
+                with together():
+                    numbered = take_case_number(data.case_type, received_at)
+                    deadline_at = deadlines.initial_deadline(
+                        data.case_type, data.category, received_at, district=data.district
+                    )
+                number, key = numbered()
+                case = Case(
+                    pk=key,
+                    number=number,
+                    case_type=data.case_type,
+                    channel=data.channel,
+                    category=data.category,
+                    subject=(data.subject or data.description.strip()[:40]).strip(),
+                    description=data.description.strip(),
+                    answer=(data.answer or "").strip(),
+                    district=data.district,
+                    address=data.address.strip(),
+                    latitude=data.latitude,
+                    longitude=data.longitude,
+                    received_at=received_at,
+                    confidential=data.confidential
+                    or bool(data.category and data.category.confidential),
+                    tracking_code_hash=hash_tracking_code(code),
+                    idempotency_key=data.idempotency_key or None,
+                    created_by=actor if authenticated else None,
+                    deadline_at=deadline_at,
+                )
+                # Related objects come validated from the intake; skip their existence queries
+                # (and the reserved key's).
+                case.full_clean(
+                    exclude=[
+                        "id",
+                        "number",
+                        "tracking_code_hash",
+                        "idempotency_key",
+                        "category",
+                        "created_by",
+                        "lead_agency",
+                        "merged_into",
+                    ]
+                )
+                if data.case_type == CaseType.CONSULTATION:
+                    # Answered on the line: recorded, closed, never routed.
+                    case.closed_at = case.received_at
+                    start(case, "answer_on_line", actor, now=now)
+                elif agency is not None:
+                    case.lead_agency = agency
+                    start(
+                        case, "assign", actor, agency=agency, data={"agency": agency.code}, now=now
+                    )
+                    insert_later(
+                        CaseHandler(
+                            case=case, agency=agency, role=HandlerRole.LEAD, assigned_at=now
+                        )
+                    )
+                else:
+                    insert_later(case, referred=True)
+                person = data.petitioner or PetitionerData(anonymous=True)
                 insert_later(
-                    CaseHandler(case=case, agency=agency, role=HandlerRole.LEAD, assigned_at=now)
+                    Petitioner(
+                        case=case,
+                        name=person.name.strip(),
+                        phone=person.phone.strip(),
+                        email=person.email.strip(),
+                        address=person.address.strip(),
+                        id_number=person.id_number.strip().upper(),
+                        anonymous=person.anonymous,
+                        reply_channel=person.reply_channel,
+                    )
                 )
-            else:
-                insert(case)
-            person = data.petitioner or PetitionerData(anonymous=True)
-            insert_later(
-                Petitioner(
-                    case=case,
-                    name=person.name.strip(),
-                    phone=person.phone.strip(),
-                    email=person.email.strip(),
-                    address=person.address.strip(),
-                    id_number=person.id_number.strip().upper(),
-                    anonymous=person.anonymous,
-                    reply_channel=person.reply_channel,
-                )
-            )
+            # The rows are in by now: attaching scans and marking a summed month use the ORM.
             for scan in data.scans:
                 attach(case, scan, actor, caption=str(Channel(data.channel).label))
-            if data.category is not None and data.category.works_site:
-                transaction.on_commit(lambda: works_site_case_recorded.send(sender=Case, case=case))
+            # A works-site category's case is filed as a citizen works monitoring report by
+            # works inspection's own sweep (works.tasks.file_works_site_cases), not here.
             if data.received_at is not None:
                 from .reports.built import mark_dirty  # a month already summed gets this case
 

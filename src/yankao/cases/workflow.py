@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yankao.audit.services import record_transition
-from yankao.core.db import insert, insert_later
+from yankao.core.db import insert_later
 
 from .models import Case, CaseEvent, CaseStatus
 
@@ -119,10 +119,11 @@ def start(
 ) -> Case:
     """The first move of a case being recorded: insert it already moved, with its history.
 
-    Call inside the intake's transaction with an unsaved case; nobody else can hold a row
-    that does not exist yet, so there is nothing to lock. Saves two statements per intake.
+    Call inside the intake's transaction with an unsaved case (its key may be reserved);
+    nobody else can hold a row that does not exist yet, so there is nothing to lock. Saves two
+    statements per intake.
     """
-    if case.pk is not None:
+    if not case._state.adding:
         raise ValueError("start() records a new case; use transition() for a saved one.")
     move = TRANSITIONS[action]
     if case.status not in move.sources:
@@ -133,7 +134,7 @@ def start(
     before = case.status
     if move.target is not None:
         case.status = move.target
-    insert(case)
+    insert_later(case, referred=True)  # the history refers to it
     _history(case, action, before, actor, agency=agency, note=note, data=data, now=now)
     return case
 

@@ -46,6 +46,8 @@ from django.dispatch import receiver
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from yankao.core.db import prepared
+
 from .models import CITY_WIDE, KAOHSIUNG_DISTRICTS, DeclaredDay, DeclaredDayKind
 from .roc import RocDateError, format_for_language
 
@@ -311,7 +313,7 @@ def _query_declarations(district: str | None, start: dt.date, end: dt.date) -> l
     connection = connections[alias]
     scopes = [CITY_WIDE] if district is None else [CITY_WIDE, district]
     adapt = connection.ops.adapt_datefield_value
-    with connection.cursor() as cursor:
+    with prepared(alias), connection.cursor() as cursor:
         cursor.execute(_declarations_sql(alias, len(scopes)), [adapt(start), adapt(end), *scopes])
         rows = cursor.fetchall()
     return [

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,7 +12,6 @@ class WorksConfig(AppConfig):
 
         from yankao.attachments.services import register_owner
         from yankao.audit.services import track
-        from yankao.cases.services import works_site_case_recorded
         from yankao.core.services import register_periodic
 
         from .models import Defect, Inspection, MonitoringReport, PenaltyFollowUp, WorksProject
@@ -21,13 +21,9 @@ class WorksConfig(AppConfig):
         track(Defect)
         track(PenaltyFollowUp)
         track(MonitoringReport)
-        works_site_case_recorded.connect(_file_case, dispatch_uid="works-monitoring")
-        register_periodic("yankao.works.tasks.file_works_site_cases", dt.timedelta(hours=1))
+        register_periodic(
+            "yankao.works.tasks.file_works_site_cases",
+            dt.timedelta(minutes=settings.YANKAO_WORKS_MONITORING_SWEEP_MINUTES),
+        )
         register_periodic("yankao.works.tasks.open_overdue_penalties", dt.timedelta(hours=1))
         register_owner(Defect)  # photos before, during and after the remedy
-
-
-def _file_case(sender: object, case: object, **kwargs: object) -> None:
-    from .services.monitoring import report_from_case
-
-    report_from_case(case)

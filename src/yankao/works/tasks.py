@@ -5,7 +5,8 @@ from django.tasks import task
 
 @task()
 def file_works_site_cases() -> int:
-    """Catch up on works-site 1999 cases whose monitoring report was not filed on intake."""
+    """File each new works-site 1999 case as a citizen works monitoring report. Run every
+    YANKAO_WORKS_MONITORING_SWEEP_MINUTES rather than during intake, which it would slow."""
     from .services.monitoring import file_missing_cases
 
     return file_missing_cases()

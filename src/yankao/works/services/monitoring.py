@@ -196,7 +196,8 @@ def report_from_case(case: Any) -> MonitoringReport | None:
 
 
 def file_missing_cases(since_days: int = 30) -> int:
-    """The sweep: works-site cases of the last days that have no report yet (a receiver failed)."""
+    """The hand-off from citizen service: works-site cases of the last days with no report yet
+    (new ones, and older ones moved to a works-site category)."""
     from yankao.cases.models import Case
 
     since = timezone.now() - dt.timedelta(days=since_days)

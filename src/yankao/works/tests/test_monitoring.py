@@ -64,11 +64,12 @@ def record_case(category: Category, email: str = "citizen@example.tw") -> Any:
     return case
 
 
-def test_a_works_site_case_becomes_a_report_once(
-    reference, fence, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        case = record_case(fence)
+def test_a_works_site_case_becomes_a_report_once(reference, fence, agencies):
+    from yankao.works.tasks import file_works_site_cases
+
+    case = record_case(fence)
+    assert not MonitoringReport.objects.exists()  # intake does not wait for works inspection
+    assert file_works_site_cases.call() == 1  # the worker's hand-off
     report = MonitoringReport.objects.get(case=case)
     assert report.item.code == "W02" and report.agency == fence.agency
     assert report.number.startswith("115W") and report.status == MonitoringStatus.RECEIVED
@@ -78,11 +79,27 @@ def test_a_works_site_case_becomes_a_report_once(
     assert MonitoringReport.objects.count() == 1
 
 
-def test_the_sweep_files_cases_the_signal_missed(reference, fence):
-    case = record_case(fence)  # on-commit callbacks never run inside the test transaction
-    assert not MonitoringReport.objects.exists()
+def test_a_case_moved_to_a_works_site_category_is_filed_too(reference, fence, agencies):
+    other = Category.objects.create(
+        code="ROAD-OTHER",
+        parent=fence.parent,
+        name_zh="其他道路",
+        case_type=CaseType.PETITION,
+        agency=agencies["pwb"],
+    )
+    case = record_case(other)
+    assert monitoring.file_missing_cases() == 0
+    case.category = fence
+    case.save(update_fields=["category"])
     assert monitoring.file_missing_cases() == 1
     assert MonitoringReport.objects.get().case == case
+
+
+def test_the_sweep_runs_every_minute_by_default():
+    from yankao.core.services import registered_periodic
+
+    job = registered_periodic()["yankao.works.tasks.file_works_site_cases"]
+    assert job.every == dt.timedelta(minutes=1)
 
 
 def test_unmapped_category_goes_to_the_default_item(reference, fence):
