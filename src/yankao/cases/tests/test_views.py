@@ -151,9 +151,12 @@ def test_mayors_mailbox_and_tracking_without_login(categories, people, settings)
     assert response.status_code == 200
     case = Case.objects.get(channel=Channel.MAYORS_MAILBOX)
     code = response.context["code"]
-    # A double submit of the same form creates nothing new.
-    client.post(reverse("public:mailbox"), form)
+    # A double submit of the same form creates nothing new, and says so instead of a blank code.
+    again = client.post(reverse("public:mailbox"), form)
     assert Case.objects.filter(channel=Channel.MAYORS_MAILBOX).count() == 1
+    page = again.content.decode()
+    assert case.number in page and 'id="already-filed"' in page and "送出了兩次" in page
+    assert 'id="tracking-code"' not in page and code not in page
     # Rate limited after the hourly allowance.
     limited = client.post(reverse("public:mailbox"), {**form, "idempotency_key": "m2"})
     assert limited.status_code == 429
