@@ -220,6 +220,21 @@ def test_return_split_and_reassign(categories, people, agencies):
     )  # supervises road
 
 
+def test_each_visible_case_is_listed_once_without_distinct(categories, people, agencies):
+    """Lead agency and handler rows (old and new) both tie a case to an agency; the scope
+    matches them by key, so the list needs no DISTINCT and counts each case once."""
+    led, _ = services.create_case(petition(categories), people["operator"])  # lead: road
+    shared, _ = services.create_case(petition(categories), people["operator"])
+    services.return_case(shared, people["road_officer"], "非本處權管，應屬環保局")
+    services.assign(shared, people["rdec_case"], agencies["epb"], note="改分環保局")
+    services.split(Case.objects.get(pk=shared.pk), people["rdec_case"], [agencies["road"]])
+    for who, expected in (("road_officer", {led.pk, shared.pk}), ("epb_officer", {shared.pk})):
+        listed = services.visible_cases(people[who]).order_by("pk")
+        assert not listed.query.distinct
+        keys = list(listed.values_list("pk", flat=True))
+        assert sorted(keys) == sorted(expected) and listed.count() == len(expected)
+
+
 def test_personal_data_is_masked_revealed_and_audited(categories, people):
     case, _ = services.create_case(petition(categories), people["operator"])
     masked = services.petitioner_for(people["epb_officer"], case)
