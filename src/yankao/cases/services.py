@@ -287,16 +287,9 @@ def tell_petitioner(case: Case, subject: str, text: str) -> None:
     notices.message(case, subject, text)
 
 
-def _case_with_key(key: str) -> Case | None:
+def _case_with_key(key: str | None) -> Case | None:
     """The case an idempotency key made, if any: asked only when a retry is likely."""
-    table = connection.ops.quote_name(Case._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id FROM {table} WHERE idempotency_key = %s",  # noqa: S608
-            [key],
-        )
-        row = cursor.fetchone()
-    return Case.objects.get(pk=row[0]) if row is not None else None
+    return Case.objects.filter(idempotency_key=key).first() if key else None
 
 
 def create_case(data: Intake, actor: Any = None) -> tuple[Case, str]:
@@ -310,7 +303,7 @@ def create_case(data: Intake, actor: Any = None) -> tuple[Case, str]:
     errors = validate_intake(data)
     if errors:
         # A retry of a case already recorded is answered with it, even if a rule changed since.
-        existing = _case_with_key(data.idempotency_key) if data.idempotency_key else None
+        existing = _case_with_key(data.idempotency_key)
         if existing is not None:
             return existing, ""
         raise ValidationError(errors)
@@ -321,7 +314,7 @@ def create_case(data: Intake, actor: Any = None) -> tuple[Case, str]:
     try:
         # On PostgreSQL three round trips: the number, the case's key and the working-day
         # calendar; the case, its first event, audit entry, lead handler and petitioner
-        # (core.db.deferred_inserts); the commit. See ADR 0010.
+        # (core.db.deferred_inserts); the commit. See ADR 0010 and 0011.
         with transaction.atomic():
             with deferred_inserts():
                 agency = route(data.category, data.district)
@@ -405,7 +398,7 @@ def create_case(data: Intake, actor: Any = None) -> tuple[Case, str]:
 
                 mark_dirty(timezone.localdate(data.received_at))
     except IntegrityError:
-        existing = _case_with_key(data.idempotency_key) if data.idempotency_key else None
+        existing = _case_with_key(data.idempotency_key)
         if existing is not None:
             return existing, ""
         raise
