@@ -1,11 +1,12 @@
-"""One-row INSERTs for the intake path, by a statement built once per model and database.
+"""The intake path's statements: one-row INSERTs built once per model and database, rows sent
+together, and (PostgreSQL) prepared fixed statements and reserved keys.
 
 `Model.save()` compiles its INSERT anew on every call (≈0.2 ms of Python per row); a case
-intake writes six rows, and it is the platform's busiest write. `insert` sends the statement
+intake writes five rows, and it is the platform's busiest write. `insert` sends the statement
 `save(force_insert=True)` would send, with the values each field prepares itself (auto_now_add,
 JSON, decimals, time zones), and falls back to `save` for anything it does not handle: models
 with save signals (audit tracking), an overridden `save` (unless it only refuses updates),
-parents (multi-table inheritance) or expressions as values. See ADR 0010.
+parents (multi-table inheritance) or expressions as values. See ADR 0010 and 0011.
 """
 
 from __future__ import annotations
@@ -208,9 +209,9 @@ _pending: contextvars.ContextVar[list[Model] | None] = contextvars.ContextVar(
 @contextmanager
 def deferred_inserts() -> Iterator[None]:
     """Rows passed to `insert_later` inside are written together when the block ends: on
-    PostgreSQL in one round trip (a statement or two), elsewhere one by one. Use it inside the transaction, for rows
-    nothing reads before the block ends; their primary keys are set when they are written. On
-    an error nothing queued is written."""
+    PostgreSQL in one round trip (a statement or two), elsewhere one by one. Use it inside the
+    transaction, for rows nothing reads before the block ends; their primary keys are set when
+    they are written. On an error nothing queued is written."""
     queued: list[Model] = []
     token = _pending.set(queued)
     try:
