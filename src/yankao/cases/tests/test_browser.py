@@ -28,11 +28,28 @@ def test_mailbox_to_reply_and_tracking(page, live_server, people, categories):
     page.locator("#category-suggestions").get_by_role("button", name="人行道破損").click()
     assert page.get_by_label("案件類別").input_value() == str(categories["sidewalk"].pk)
     screenshot(page, "cases-mailbox")
+    key = page.locator("input[name=idempotency_key]").input_value()
     page.get_by_role("button", name="送出").click()
     number = page.locator("#case-number").inner_text()
     code = page.locator("#tracking-code").inner_text()
     assert re.fullmatch(r"\d{3}P\d{7}", number) and len(code) == 8
     screenshot(page, "cases-mailbox-done")
+    # The same form sent again (a retry after a lost answer): the same case, no blank code.
+    page.goto(f"{base}/mailbox/")
+    page.get_by_label("您的姓名").fill("陳小華")
+    page.get_by_label("電子郵件").fill("hua@example.com")
+    page.get_by_label("行政區").select_option("鳳山區")
+    page.get_by_label("主旨").fill("光遠路人行道破損")
+    page.get_by_label("請說明您希望市府知道或處理的事項").fill(
+        "光遠路人行道紅磚破損，行人容易跌倒。"
+    )
+    page.get_by_label("案件類別").select_option(str(categories["sidewalk"].pk))
+    page.locator("input[name=idempotency_key]").evaluate("(el, key) => el.value = key", key)
+    page.get_by_role("button", name="送出").click()
+    assert page.locator("#case-number").inner_text() == number
+    assert "送出了兩次" in page.locator("#already-filed").inner_text()
+    assert page.locator("#tracking-code").count() == 0
+    screenshot(page, "cases-mailbox-sent-twice")
 
     # The road maintenance office accepts, asks for an extension, and replies.
     log_in(page, base, "road.officer")
