@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -13,10 +14,7 @@ from yankao.cases.models import Case
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_mailbox_to_reply_and_tracking(page, live_server, people, categories):
-    base = live_server.url
-    # A citizen files a petition on the mayor's mailbox, no login.
-    page.goto(f"{base}/mailbox/")
+def fill_mailbox(page: Any) -> None:
     page.get_by_label("您的姓名").fill("陳小華")
     page.get_by_label("電子郵件").fill("hua@example.com")
     page.get_by_label("行政區").select_option("鳳山區")
@@ -24,6 +22,13 @@ def test_mailbox_to_reply_and_tracking(page, live_server, people, categories):
     page.get_by_label("請說明您希望市府知道或處理的事項").fill(
         "光遠路人行道紅磚破損，行人容易跌倒。"
     )
+
+
+def test_mailbox_to_reply_and_tracking(page, live_server, people, categories):
+    base = live_server.url
+    # A citizen files a petition on the mayor's mailbox, no login.
+    page.goto(f"{base}/mailbox/")
+    fill_mailbox(page)
     # The words suggest the category; one click picks it.
     page.locator("#category-suggestions").get_by_role("button", name="人行道破損").click()
     assert page.get_by_label("案件類別").input_value() == str(categories["sidewalk"].pk)
@@ -36,13 +41,7 @@ def test_mailbox_to_reply_and_tracking(page, live_server, people, categories):
     screenshot(page, "cases-mailbox-done")
     # The same form sent again (a retry after a lost answer): the same case, no blank code.
     page.goto(f"{base}/mailbox/")
-    page.get_by_label("您的姓名").fill("陳小華")
-    page.get_by_label("電子郵件").fill("hua@example.com")
-    page.get_by_label("行政區").select_option("鳳山區")
-    page.get_by_label("主旨").fill("光遠路人行道破損")
-    page.get_by_label("請說明您希望市府知道或處理的事項").fill(
-        "光遠路人行道紅磚破損，行人容易跌倒。"
-    )
+    fill_mailbox(page)
     page.get_by_label("案件類別").select_option(str(categories["sidewalk"].pk))
     page.locator("input[name=idempotency_key]").evaluate("(el, key) => el.value = key", key)
     page.get_by_role("button", name="送出").click()
