@@ -50,7 +50,8 @@ class AuditEntry(models.Model):
     actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
     actor_agency_code = models.CharField(_("actor's agency"), max_length=16, blank=True)
     action = models.CharField(_("action"), max_length=24, choices=AuditAction.choices)
-    target_type = models.CharField(_("record type"), max_length=100, blank=True, db_index=True)
+    # (target_type, target_id) serves lookups by type too.
+    target_type = models.CharField(_("record type"), max_length=100, blank=True)
     target_id = models.CharField(_("record id"), max_length=64, blank=True)
     target_repr = models.CharField(_("record"), max_length=200, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from yankao.agencies.models import Agency
@@ -134,14 +135,19 @@ class CaseQuerySet(models.QuerySet["Case"]):
 
 
 class Case(models.Model):
-    number = models.CharField(_("case number"), max_length=20, unique=True)
+    number = models.CharField(_("case number"), max_length=20)  # unique: Meta.constraints
     case_type = models.CharField(_("case type"), max_length=20, choices=CaseType.choices)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     status = models.CharField(
         _("status"), max_length=24, choices=CaseStatus.choices, default=CaseStatus.RECEIVED
     )
     category = models.ForeignKey(
-        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_index=False,  # (category, received_at) serves it
     )
     subject = models.CharField(_("subject"), max_length=200)
     description = models.TextField(
@@ -155,6 +161,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="lead_cases",
+        db_index=False,  # (lead_agency, status, deadline_at) serves it
     )
     district = models.CharField(_("district"), max_length=10, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -169,14 +176,20 @@ class Case(models.Model):
     paused_at = models.DateTimeField(_("clock paused at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_index=False,  # a partial index: few cases are merged
     )
     decline_ground = models.CharField(
         _("ground for declining"), max_length=20, choices=DeclineGround.choices, blank=True
     )
     confidential = models.BooleanField(_("confidential (whistle-blower)"), default=False)
     tracking_code_hash = models.CharField(max_length=64, blank=True)
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    # NULL, not "", when absent: the unique constraint (Meta) then allows any number of those.
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -196,7 +209,25 @@ class Case(models.Model):
             models.Index(fields=["lead_agency", "status", "deadline_at"]),
             models.Index(fields=["category", "received_at"]),
             models.Index(fields=["case_type", "received_at"]),
-            models.Index(fields=["closed_at"]),
+            # Partial: a new case is open and not merged, so it adds no entry to these two.
+            models.Index(
+                fields=["closed_at"],
+                condition=Q(closed_at__isnull=False),
+                name="cases_case_closed_at_idx",
+            ),
+            models.Index(
+                fields=["merged_into"],
+                condition=Q(merged_into__isnull=False),
+                name="cases_case_merged_into_idx",
+            ),
+        ]
+        # Constraints rather than unique=True: on PostgreSQL a unique text field also gets a
+        # LIKE index, which nothing here uses and every intake would write (ADR 0012).
+        constraints = [
+            models.UniqueConstraint(fields=["number"], name="cases_case_number_unique"),
+            models.UniqueConstraint(
+                fields=["idempotency_key"], name="cases_case_idempotency_key_unique"
+            ),
         ]
 
     def __str__(self) -> str:

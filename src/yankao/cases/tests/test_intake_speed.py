@@ -138,3 +138,30 @@ def test_tracking_codes_are_eight_unambiguous_letters_and_differ() -> None:
     letters = set("".join(codes))
     assert all(len(code) == 8 for code in codes)
     assert letters == set("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")  # every letter used, no 0/O/1/I
+
+
+def test_a_new_case_writes_only_the_indexes_queries_use() -> None:
+    """No LIKE index beside the unique ones (PostgreSQL), no single-column index a composite
+    already serves, and the closed/merged indexes skip the open, unmerged case (ADR 0012)."""
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, Case._meta.db_table)
+    indexed = {tuple(c["columns"]) for c in found.values() if c["index"] or c["unique"]}
+    assert ("category_id",) not in indexed and ("lead_agency_id",) not in indexed
+    assert ("category_id", "received_at") in indexed
+    assert ("lead_agency_id", "status", "deadline_at") in indexed
+    assert found["cases_case_number_unique"]["unique"]
+    assert found["cases_case_idempotency_key_unique"]["unique"]
+    assert not [name for name in found if name.endswith("_like")]
+    partial = {
+        "cases_case_closed_at_idx": "closed_at",
+        "cases_case_merged_into_idx": "merged_into_id",
+    }
+    for name, column in partial.items():
+        assert found[name]["columns"] == [column]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = %s AND indexdef LIKE %s",
+                [Case._meta.db_table, "% WHERE %IS NOT NULL%"],
+            )
+            assert {row[0] for row in cursor.fetchall()} == set(partial)
