@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from yankao.agencies.models import Agency
-from yankao.core.api import CopiedFieldsMixin
+from yankao.core.api import CopiedFieldsMixin, plain_validated
 from yankao.web.scoping import ScopedQuerysetMixin
 
 from . import maps, services
@@ -149,8 +149,14 @@ class CaseSerializer(serializers.ModelSerializer):
         return allowed_actions(case)
 
 
-_DATETIME = serializers.DateTimeField()
 _COORDINATE = serializers.DecimalField(max_digits=9, decimal_places=6)
+
+
+def iso_datetime(value: dt.datetime, zone: dt.tzinfo) -> str:
+    """DRF DateTimeField's output for an aware time (ISO 8601 in `zone`, UTC as Z), without
+    its per-call settings and time-zone checks: three times in every intake's response."""
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def new_case_body(case: Case, user: Any) -> dict[str, Any]:
@@ -158,8 +164,10 @@ def new_case_body(case: Case, user: Any) -> dict[str, Any]:
     the serializer's per-call field set-up cost a millisecond of every intake. A test holds the
     two equal."""
 
+    zone = timezone.get_current_timezone()
+
     def when(value: dt.datetime | None) -> str | None:
-        return None if value is None else _DATETIME.to_representation(value)
+        return None if value is None else iso_datetime(value, zone)
 
     def coordinate(value: Any) -> str | None:
         return None if value is None else _COORDINATE.to_representation(value)
@@ -359,8 +367,10 @@ class CaseViewSet(
         if not services.is_commission_case_staff(request.user):
             raise PermissionDenied(_("Only the commission's case staff record new cases."))
         incoming = IntakeSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        data = dict(incoming.validated_data)
+        data = plain_validated(incoming)  # the usual JSON intake, without DRF's field machinery
+        if data is None:
+            incoming.is_valid(raise_exception=True)
+            data = dict(incoming.validated_data)
         person = data.pop("petitioner", None)
         intake = services.Intake(
             case_type=data["case_type"],

@@ -39,3 +39,108 @@ class CopiedFieldsMixin:
         if prototypes is None:
             prototypes = _prototypes[type(self)] = copy.deepcopy(self._declared_fields)
         return {name: copy.copy(field) for name, field in prototypes.items()}
+
+
+_KINDS = (serializers.CharField, serializers.ChoiceField, serializers.BooleanField)
+
+
+def _plain_field(field: serializers.Field) -> bool:
+    """A field `plain_validated` can judge: one of the simple kinds (exactly, not a subclass
+    with rules of its own), or a decimal taken only when null, or a nested plain serializer."""
+    if field.read_only or field.source != field.field_name:
+        return False
+    if isinstance(field, serializers.Serializer):
+        return _plain_serializer(field)
+    if type(field) is serializers.DecimalField:
+        return True
+    return type(field) in _KINDS and not any(
+        getattr(v, "requires_context", False) for v in field.validators
+    )
+
+
+def _plain_serializer(serializer: serializers.Serializer) -> bool:
+    kind = type(serializer)
+    return (
+        not getattr(serializer, "many", False)
+        and kind.validate is serializers.Serializer.validate
+        and kind.to_internal_value is serializers.Serializer.to_internal_value
+        and kind.run_validation is serializers.Serializer.run_validation
+        and not serializer.validators
+        and all(_plain_field(f) for f in serializer.fields.values())
+    )
+
+
+_NOT_PLAIN = object()
+
+
+def _field_value(field: serializers.Field, value: Any) -> Any:
+    """`value` as `field.run_validation` returns it, or _NOT_PLAIN where the field must judge."""
+    if isinstance(field, serializers.Serializer):
+        inner = _validated(field, value) if type(value) is dict else None
+        return _NOT_PLAIN if inner is None else inner
+    if value is None:
+        return None if field.allow_null else _NOT_PLAIN  # DRF runs no validators on null
+    if type(field) is serializers.DecimalField:
+        return _NOT_PLAIN  # numbers in their many spellings: the field's own parsing
+    if type(field) is serializers.BooleanField:
+        if type(value) is not bool:
+            return _NOT_PLAIN
+    elif type(value) is not str:
+        return _NOT_PLAIN  # DRF also takes numbers as text; the serializer sees to that
+    elif type(field) is serializers.ChoiceField:
+        if not (value == "" and field.allow_blank):
+            value = field.choice_strings_to_values.get(value, _NOT_PLAIN)
+            if value is _NOT_PLAIN:
+                return value
+    else:
+        text = value.strip() if field.trim_whitespace else value
+        if text == "":  # CharField answers blanks before any validator
+            return "" if field.allow_blank else _NOT_PLAIN
+        value = text
+    for validator in field.validators:
+        validator(value)
+    return value
+
+
+def _validated(serializer: serializers.Serializer, data: dict[str, Any]) -> dict[str, Any] | None:
+    """As `Serializer.to_internal_value`, for the fields `_plain_field` admits."""
+    validated: dict[str, Any] = {}
+    try:
+        for name, field in serializer.fields.items():
+            if name in data:
+                value = _field_value(field, data[name])
+                if value is _NOT_PLAIN:
+                    return None
+            elif field.required:
+                return None
+            elif field.default is serializers.empty:
+                continue  # left out, as DRF leaves it
+            elif callable(field.default):
+                return None
+            else:
+                value = field.default
+            check = getattr(serializer, f"validate_{name}", None)
+            validated[name] = check(value) if check is not None else value
+    except (serializers.ValidationError, DjangoValidationError):
+        return None
+    return validated
+
+
+_plain_kinds: dict[type, bool] = {}
+
+
+def plain_validated(serializer: serializers.Serializer) -> dict[str, Any] | None:
+    """The serializer's `validated_data` for plain, valid input (a JSON object of text,
+    booleans and nulls), reached without DRF's per-field machinery; None for anything else,
+    which the caller then gives to `is_valid()` for the verdict and its messages.
+
+    For the intake (≈7 % of each create's time in DRF's validation). A property test holds
+    it equal to `is_valid()` wherever it answers."""
+    kind = type(serializer)
+    plain = _plain_kinds.get(kind)
+    if plain is None:
+        plain = _plain_kinds[kind] = _plain_serializer(serializer)
+    data = getattr(serializer, "initial_data", None)
+    if not plain or serializer.partial or type(data) is not dict:
+        return None
+    return _validated(serializer, data)

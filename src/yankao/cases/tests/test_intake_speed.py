@@ -4,18 +4,24 @@ the statements per create stay few."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
+from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 
 from yankao.cases import services
-from yankao.cases.api import CaseSerializer, new_case_body
+from yankao.cases.api import CaseSerializer, iso_datetime, new_case_body
 from yankao.cases.models import Case, CaseType, Category, Channel
 
 pytestmark = pytest.mark.django_db
@@ -165,3 +171,18 @@ def test_a_new_case_writes_only_the_indexes_queries_use() -> None:
                 [Case._meta.db_table, "% WHERE %IS NOT NULL%"],
             )
             assert {row[0] for row in cursor.fetchall()} == set(partial)
+
+
+@given(
+    at=st.datetimes(
+        min_value=dt.datetime(1912, 1, 1),
+        max_value=dt.datetime(2200, 1, 1),
+        timezones=st.sampled_from([dt.UTC, ZoneInfo("Asia/Taipei"), ZoneInfo("America/New_York")]),
+    ),
+    zone=st.sampled_from(["UTC", "Asia/Taipei", "Europe/London"]),
+)
+def test_the_response_writes_times_as_the_serializer_does(at: dt.datetime, zone: str) -> None:
+    with timezone.override(zone):
+        assert iso_datetime(at, timezone.get_current_timezone()) == (
+            serializers.DateTimeField().to_representation(at)
+        )
