@@ -46,11 +46,20 @@ _KINDS = (serializers.CharField, serializers.ChoiceField, serializers.BooleanFie
 
 def _plain_field(field: serializers.Field) -> bool:
     """A field `plain_validated` can judge: one of the simple kinds (exactly, not a subclass
-    with rules of its own), or a decimal taken only when null, or a nested plain serializer."""
-    if field.read_only or field.source != field.field_name:
+    with rules of its own), or a decimal taken only when null, or a nested plain serializer
+    without field checks of its own."""
+    if field.read_only or field.source is not None:
         return False
     if isinstance(field, serializers.Serializer):
-        return _plain_serializer(field)
+        return (
+            not getattr(field, "many", False)
+            and not field.validators
+            and not any(  # a nested field's own validate_<name> methods
+                name.startswith("validate_") and not hasattr(serializers.Serializer, name)
+                for name in dir(type(field))
+            )
+            and _plain_serializer(type(field))
+        )
     if type(field) is serializers.DecimalField:
         return True
     return type(field) in _KINDS and not any(
@@ -58,15 +67,14 @@ def _plain_field(field: serializers.Field) -> bool:
     )
 
 
-def _plain_serializer(serializer: serializers.Serializer) -> bool:
-    kind = type(serializer)
+def _plain_serializer(kind: type[serializers.Serializer]) -> bool:
     return (
-        not getattr(serializer, "many", False)
-        and kind.validate is serializers.Serializer.validate
+        kind.validate is serializers.Serializer.validate
         and kind.to_internal_value is serializers.Serializer.to_internal_value
         and kind.run_validation is serializers.Serializer.run_validation
-        and not serializer.validators
-        and all(_plain_field(f) for f in serializer.fields.values())
+        and kind.get_fields in (serializers.Serializer.get_fields, CopiedFieldsMixin.get_fields)
+        and not getattr(getattr(kind, "Meta", None), "validators", None)
+        and all(_plain_field(f) for f in kind._declared_fields.values())
     )
 
 
@@ -103,10 +111,11 @@ def _field_value(field: serializers.Field, value: Any) -> Any:
 
 
 def _validated(serializer: serializers.Serializer, data: dict[str, Any]) -> dict[str, Any] | None:
-    """As `Serializer.to_internal_value`, for the fields `_plain_field` admits."""
+    """As `Serializer.to_internal_value`, for the fields `_plain_field` admits. Reads the
+    class's declared fields, never binding copies of them (that set-up is most of DRF's cost)."""
     validated: dict[str, Any] = {}
     try:
-        for name, field in serializer.fields.items():
+        for name, field in type(serializer)._declared_fields.items():
             if name in data:
                 value = _field_value(field, data[name])
                 if value is _NOT_PLAIN:
@@ -139,7 +148,7 @@ def plain_validated(serializer: serializers.Serializer) -> dict[str, Any] | None
     kind = type(serializer)
     plain = _plain_kinds.get(kind)
     if plain is None:
-        plain = _plain_kinds[kind] = _plain_serializer(serializer)
+        plain = _plain_kinds[kind] = _plain_serializer(kind)
     data = getattr(serializer, "initial_data", None)
     if not plain or serializer.partial or type(data) is not dict:
         return None
