@@ -207,6 +207,10 @@ def main() -> None:
         [Petitioner(case=c, name="王小明") for c in made], batch_size=2000
     )
     print(f"loaded {args.open:,} open cases in {time.perf_counter() - started:.1f} s")
+    with connection.cursor() as cursor:
+        # Settled statistics, as autovacuum leaves them a minute after a load: timed while it
+        # is still analysing the new rows, the inbox measured 246 ms instead of 150 ms.
+        cursor.execute("ANALYZE")
     officer = User.objects.filter(agency=agency).first()
     inbox = Client()
     inbox.force_login(officer)
